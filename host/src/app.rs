@@ -1,0 +1,229 @@
+//! Opening a data directory: the pieces every command shares.
+//!
+//! ```text
+//! <data>/index/            the Tantivy index (de-identified documents only)
+//! <data>/state.sqlite      cursors, run ledger, audit log
+//! <data>/pseudonym.key     the secret behind author pseudonyms — delete it
+//!                          and no pseudonym can be linked to a handle again
+//! <data>/plugins/*.wasm    installed plugins, loaded beside the built-ins
+//! <data>/cache/            compiled plugin code (safe to delete)
+//! <data>/reports/          persona reports
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use hearken_analysis::Analyzer;
+use hearken_analysis::codebook::Codebook;
+use hearken_analysis::language::LanguageConfig;
+use hearken_deid::{Deidentifier, Policy, PseudonymKey};
+use hearken_index::Index;
+use hearken_state::StateStore;
+
+use crate::config::Config;
+use crate::ingest::IngestEnv;
+use crate::pipeline::Pipeline;
+use crate::pipeline::deidentify::DeidStage;
+use crate::plugin::gate::{AuditEntry, AuditSink, Decision, HttpGate};
+use crate::plugin::{PluginRegistry, PluginRuntime};
+
+/// Errors opening the data directory. Each says which file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A directory could not be created.
+    #[error("could not create {path}: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The de-identification policy or key is unusable.
+    #[error("de-identification: {0}")]
+    Deid(#[from] hearken_deid::DeidError),
+    /// The de-identification policy in the config is malformed.
+    #[error("the [deid] section of the config: {0}")]
+    DeidPolicy(String),
+    /// The analysis settings are unusable.
+    #[error("analysis: {0}")]
+    Analysis(#[from] hearken_analysis::AnalysisError),
+    /// The codebook file could not be read.
+    #[error("could not read the codebook {path}: {source}")]
+    Codebook {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The index could not be opened.
+    #[error("index at {path}: {source}")]
+    Index {
+        /// The index directory.
+        path: PathBuf,
+        /// Why.
+        source: hearken_index::IndexError,
+    },
+    /// The state store could not be opened.
+    #[error("state store: {0}")]
+    State(#[from] hearken_state::StateError),
+    /// The plugin runtime failed.
+    #[error(transparent)]
+    Plugin(#[from] crate::plugin::PluginError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Gate(#[from] crate::plugin::gate::GateError),
+}
+
+/// Paths inside a data directory.
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// The data directory at `root` (not created yet).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Its root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    /// The index directory.
+    pub fn index(&self) -> PathBuf {
+        self.root.join("index")
+    }
+    /// The state store file.
+    pub fn state(&self) -> PathBuf {
+        self.root.join("state.sqlite")
+    }
+    /// The pseudonym key file.
+    pub fn key(&self) -> PathBuf {
+        self.root.join("pseudonym.key")
+    }
+    /// Installed plugins.
+    pub fn plugins(&self) -> PathBuf {
+        self.root.join("plugins")
+    }
+    /// Compiled plugin cache: `$HEARKEN_PLUGIN_CACHE` if set (tests share
+    /// one across data directories), else `<data>/cache/wasmtime`.
+    pub fn cache(&self) -> PathBuf {
+        match std::env::var_os("HEARKEN_PLUGIN_CACHE") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => self.root.join("cache").join("wasmtime"),
+        }
+    }
+    /// Reports.
+    pub fn reports(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
+    /// Create the directory and its subdirectories.
+    pub fn create(&self) -> Result<(), AppError> {
+        for dir in [self.root.clone(), self.index(), self.plugins(), self.cache(), self.reports()] {
+            std::fs::create_dir_all(&dir).map_err(|source| AppError::CreateDir { path: dir.clone(), source })?;
+        }
+        Ok(())
+    }
+
+    /// Open (or create) the index.
+    pub fn open_index(&self) -> Result<Index, AppError> {
+        let path = self.index();
+        std::fs::create_dir_all(&path).map_err(|source| AppError::CreateDir { path: path.clone(), source })?;
+        Index::open_or_create(&path).map_err(|source| AppError::Index { path, source })
+    }
+
+    /// Open (or create) the state store.
+    pub fn open_state(&self) -> Result<StateStore, AppError> {
+        std::fs::create_dir_all(&self.root).map_err(|source| AppError::CreateDir { path: self.root.clone(), source })?;
+        Ok(StateStore::open(&self.state())?)
+    }
+}
+
+/// Build the pipeline from the configuration.
+pub fn build_pipeline(config: &Config, data: &DataDir) -> Result<Pipeline, AppError> {
+    let policy: Policy = match &config.deid {
+        Some(table) => toml::Value::Table(table.clone()).try_into::<Policy>().map_err(|e| AppError::DeidPolicy(e.to_string()))?,
+        None => Policy::default(),
+    };
+    let deid = Deidentifier::new(&policy)?;
+    let key = PseudonymKey::load_or_create(&data.key())?;
+    let codebook = load_codebook(config)?;
+    let language = LanguageConfig { expected: config.analysis.languages.clone(), ..LanguageConfig::default() };
+    let analyzer = Analyzer::with_language(codebook, &language)?;
+    Ok(Pipeline::new(DeidStage { deid, key }, analyzer))
+}
+
+/// The configured codebook, or the built-in trial codebook.
+pub fn load_codebook(config: &Config) -> Result<Codebook, AppError> {
+    match &config.analysis.codebook {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| AppError::Codebook { path: path.clone(), source })?;
+            Ok(Codebook::from_toml_str(&text, &path.display().to_string())?)
+        }
+        None => Ok(Codebook::default_trial()),
+    }
+}
+
+/// The audit log in the state store, as the gate's sink.
+pub struct StateAudit(pub StateStore);
+
+impl AuditSink for StateAudit {
+    fn record(&self, e: AuditEntry) {
+        let entry = hearken_state::AuditEntry {
+            run: e.run_id.map(hearken_state::RunId::from),
+            source: e.source,
+            plugin: e.plugin,
+            method: "GET".into(),
+            host: e.host,
+            path: e.path,
+            status: e.status,
+            bytes: e.bytes,
+            millis: e.millis,
+            decision: match e.decision {
+                Decision::Allowed => hearken_state::Decision::Allowed,
+                Decision::Denied => hearken_state::Decision::Denied,
+            },
+            reason: e.reason,
+        };
+        if let Err(err) = self.0.audit(&entry) {
+            tracing::error!("could not write the audit log: {err}");
+        }
+    }
+}
+
+/// Everything ingestion needs, opened.
+pub struct Opened {
+    /// The data directory.
+    pub data: DataDir,
+    /// Ingestion environment.
+    pub env: IngestEnv,
+    /// Loaded plugins.
+    pub registry: PluginRegistry,
+}
+
+/// Open the data directory for ingestion: state, index writer, pipeline,
+/// plugin runtime and registry.
+pub async fn open_for_ingest(config: &Config, data: DataDir) -> Result<Opened, AppError> {
+    data.create()?;
+    let state = data.open_state()?;
+    let interrupted = state.mark_interrupted_runs()?;
+    if interrupted > 0 {
+        tracing::warn!("{interrupted} run(s) left unfinished by an earlier process were marked interrupted");
+    }
+    let index = data.open_index()?;
+    let writer = index.writer().map_err(|source| AppError::Index { path: data.index(), source })?;
+    let pipeline = Arc::new(build_pipeline(config, &data)?);
+    let runtime = Arc::new(PluginRuntime::new(Some(&data.cache()))?);
+    let (registry, problems) = PluginRegistry::load(&runtime, Some(&data.plugins())).await?;
+    for p in problems {
+        tracing::warn!("skipped a plugin: {p}");
+    }
+    let gate = Arc::new(HttpGate::new(Arc::new(StateAudit(state.clone())))?);
+    Ok(Opened {
+        env: IngestEnv { runtime, gate, pipeline, index, writer: Arc::new(Mutex::new(writer)), state },
+        registry,
+        data,
+    })
+}

@@ -1,0 +1,3 @@
+//! The demo: bundled sample data on a loopback web site.
+
+pub mod site;

@@ -1,0 +1,212 @@
+//! The pipeline: what happens to a record between a plugin and the index.
+//!
+//! ```text
+//! record ─▶ normalize ─▶ language ─▶ de-identify ─▶ sentiment ─▶ themes ─▶ journey ─▶ cues ─▶ AnalysedDocument
+//!           (raw text in memory only ───────────┘ └── de-identified text from here on ──────────────────────────▶
+//! ```
+//!
+//! The order is deliberate. Normalizing first means every later stage sees
+//! the same clean text. Language runs before de-identification because
+//! placeholders like `[NAME]` distort detection on short texts, and it only
+//! reads. De-identification comes before any stage whose output is kept:
+//! sentence ranges, evidence spans and quotes all point into the
+//! de-identified body, so a report can quote them verbatim without ever
+//! having seen the raw text. The raw record is dropped when [`Pipeline::process`]
+//! returns.
+//!
+//! Each stage is a module with a pure function at its heart and its own
+//! tests; [`Pipeline`] holds what they need built once (the de-identifier,
+//! the pseudonym key, the VADER lexicon, the codebook matchers) and is
+//! shared by every worker thread.
+
+pub mod cues;
+pub mod deidentify;
+pub mod journey;
+pub mod language;
+pub mod normalize;
+pub mod sentiment;
+pub mod themes;
+
+use std::collections::BTreeMap;
+
+use hearken_analysis::Analyzer;
+use hearken_analysis::sentences;
+use hearken_document::AnalysedDocument;
+
+use crate::plugin::bindings::{BodyFormat, Record, RecordKind};
+use deidentify::{DeidStage, RawFields};
+
+/// Where a record came from, for the document it becomes.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// Configured source name.
+    pub source: String,
+    /// Plugin name.
+    pub plugin: String,
+    /// Plugin version.
+    pub plugin_version: String,
+    /// The ingestion run.
+    pub run_id: String,
+}
+
+/// All stages, built once.
+#[derive(Debug)]
+pub struct Pipeline {
+    deid: DeidStage,
+    analyzer: Analyzer,
+}
+
+impl Pipeline {
+    /// A pipeline from its parts.
+    pub fn new(deid: DeidStage, analyzer: Analyzer) -> Self {
+        Self { deid, analyzer }
+    }
+
+    /// The analysis (codebook, matchers) in use.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The de-identification stage, for scrubbing plugin messages.
+    pub fn deid(&self) -> &DeidStage {
+        &self.deid
+    }
+
+    /// Scrub a log line or message that may quote parsed text.
+    pub fn scrub(&self, text: &str) -> String {
+        self.deid.deid.redact(text, &[]).text
+    }
+
+    /// Turn one raw record into an analysed, de-identified document.
+    /// `known_names` are people's names known from the record's context
+    /// (every author in its batch).
+    pub fn process(&self, record: Record, known_names: &[&str], from: &Provenance) -> AnalysedDocument {
+        // 1. normalize
+        let format = match record.body_format {
+            BodyFormat::Html => normalize::Format::Html,
+            BodyFormat::Text => normalize::Format::Text,
+        };
+        let body = normalize::normalize(&record.body, format);
+        let title = record.title.as_deref().map(|t| normalize::normalize(t, normalize::Format::Text));
+        // 2. language (reads raw text; keeps only the code)
+        let lang = language::detect(self.analyzer.language_detector(), &body);
+        // 3. de-identify — the privacy boundary
+        let clean = deidentify::deidentify(
+            &self.deid,
+            &from.source,
+            &RawFields { body: &body, title: title.as_deref(), extra: &record.extra, author: record.author.as_deref() },
+            known_names,
+        );
+        drop(body);
+        drop(title);
+        let text = clean.body.as_str();
+        let sents = sentences::split(text);
+        // 4. sentiment
+        let scores = sentiment::score(self.analyzer.scorer(), &lang, text, &sents);
+        // 5. themes
+        let themes = themes::themes(self.analyzer.theme_matcher(), text, &sents, scores.as_ref());
+        // 6. journey
+        let stage = journey::stage(self.analyzer.journey_matcher(), text, &sents);
+        // 7. cues
+        let cues = cues::cues(self.analyzer.cue_matcher(), text, &sents);
+
+        AnalysedDocument {
+            id: document_id(&from.source, &record.id),
+            source: from.source.clone(),
+            plugin: from.plugin.clone(),
+            plugin_version: from.plugin_version.clone(),
+            kind: kind_name(record.kind).to_string(),
+            url: record.url,
+            thread_id: record.thread_id,
+            parent_id: record.parent_id,
+            author: clean.author,
+            speaker_role: record.speaker_role,
+            published: record.published.as_deref().and_then(parse_rfc3339),
+            language: lang.code,
+            title: clean.title,
+            sentiment: sentiment::document_sentiment(scores.as_ref()),
+            sentences: sentiment::sentence_sentiments(scores.as_ref()),
+            themes,
+            stage,
+            cues,
+            redactions: clean.redactions,
+            run_id: from.run_id.clone(),
+            extra: clean.extra.into_iter().collect::<BTreeMap<_, _>>(),
+            body: clean.body,
+        }
+    }
+}
+
+/// The stable document id: `{source}:{record id}`.
+pub fn document_id(source: &str, record_id: &str) -> String {
+    format!("{source}:{record_id}")
+}
+
+/// The kind's name in documents and queries.
+pub fn kind_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Post => "post",
+        RecordKind::Reply => "reply",
+        RecordKind::Comment => "comment",
+        RecordKind::TranscriptTurn => "transcript-turn",
+    }
+}
+
+/// Seconds since the epoch from an RFC 3339 time.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearken_analysis::codebook::Codebook;
+    use hearken_deid::{Deidentifier, Policy, PseudonymKey};
+
+    fn pipeline() -> Pipeline {
+        Pipeline::new(
+            DeidStage { deid: Deidentifier::new(&Policy::default()).unwrap(), key: PseudonymKey::from_bytes([1; 32]) },
+            Analyzer::new(Codebook::default_trial()),
+        )
+    }
+
+    fn record(body: &str) -> Record {
+        Record {
+            id: "p17".into(),
+            url: "http://127.0.0.1:8080/forum/topic-3/page-1.html#p17".into(),
+            kind: RecordKind::Reply,
+            thread_id: Some("t3".into()),
+            parent_id: Some("p16".into()),
+            author: Some("margo_w".into()),
+            speaker_role: None,
+            published: Some("2025-03-04T10:15:00Z".into()),
+            title: Some("Re: visits".into()),
+            body: body.into(),
+            body_format: BodyFormat::Html,
+            extra: vec![],
+        }
+    }
+
+    #[test]
+    fn a_record_becomes_a_deidentified_analysed_document() {
+        let p = pipeline();
+        let from = Provenance { source: "forum".into(), plugin: "forum".into(), plugin_version: "0.1.0".into(), run_id: "r1".into() };
+        let doc = p.process(
+            record("<p>My husband Mark drives me 3 hours to every visit and I'm scared of the side effects. Call me at 555-301-2288.</p>"),
+            &["margo_w"],
+            &from,
+        );
+        assert_eq!(doc.id, "forum:p17");
+        assert_eq!(doc.published, Some(1_741_083_300));
+        assert!(!doc.body.contains("Mark") && !doc.body.contains("555-301-2288"), "{}", doc.body);
+        assert!(doc.author.as_deref().is_some_and(|a| a != "margo_w"));
+        assert_eq!(doc.language, "en");
+        assert!(!doc.themes.is_empty());
+        for t in &doc.themes {
+            for e in &t.evidence {
+                assert!(doc.quote(e).is_some(), "evidence {e:?} does not slice the body");
+            }
+        }
+        assert!(doc.redactions.values().sum::<u32>() >= 2, "{:?}", doc.redactions);
+    }
+}

@@ -1,0 +1,543 @@
+//! The capability gate: the only way a plugin reaches the network.
+//!
+//! A plugin asks for a URL through `http-get`; the gate decides. A request
+//! goes out only when its host is both **declared** by the plugin in
+//! `describe()` and **granted** by the operator for that source (the same
+//! two-key rule Zed applies to extension capabilities): a plugin cannot widen
+//! its reach by config, and an operator cannot hand a plugin a host it never
+//! said it needed. Redirects are followed by the gate, hop by hop, and every
+//! hop passes the same check — otherwise a granted host could bounce the
+//! plugin anywhere.
+//!
+//! On top of the allow-lists the gate is polite and bounded: it honours
+//! robots.txt (RFC 9309: a 4xx robots.txt allows everything, an unreachable
+//! or 5xx one disallows everything), spaces requests to each host by the
+//! source's rate limit and by any `Retry-After` the host sent, caps response
+//! bodies (checked against `Content-Length` first, then while streaming) and
+//! times requests out.
+//!
+//! Every request — allowed or denied — is written to the audit log through an
+//! [`AuditSink`]: source, plugin, host, path (never the query string, which
+//! can carry user names), status, bytes, milliseconds and the decision.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use url::Url;
+
+use super::bindings::{HttpError, HttpResponse};
+
+/// The user agent Hearken sends, and matches in robots.txt.
+pub const USER_AGENT: &str = concat!("Hearken/", env!("CARGO_PKG_VERSION"), " (+patient-insight research crawler)");
+/// The robots.txt product token.
+const ROBOTS_AGENT: &str = "Hearken";
+/// Redirect hops followed before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+/// What the operator allows one source's plugin on the network.
+#[derive(Debug, Clone)]
+pub struct NetworkPolicy {
+    /// Hosts the operator grants (`host`, `host:port`, or `*.domain`).
+    pub granted: Vec<String>,
+    /// Largest response body accepted, in bytes.
+    pub max_response_bytes: u64,
+    /// Time allowed for one request, connection to last byte.
+    pub timeout: Duration,
+    /// Least time between two requests to the same host.
+    pub min_interval: Duration,
+    /// Whether robots.txt is fetched and obeyed.
+    pub obey_robots: bool,
+}
+
+impl Default for NetworkPolicy {
+    fn default() -> Self {
+        Self {
+            granted: Vec::new(),
+            max_response_bytes: 8 * 1024 * 1024,
+            timeout: Duration::from_secs(30),
+            min_interval: Duration::from_millis(0),
+            obey_robots: true,
+        }
+    }
+}
+
+/// Who is asking: the source and the plugin behind a request.
+#[derive(Debug, Clone)]
+pub struct Requester {
+    /// The configured source name.
+    pub source: String,
+    /// The plugin's name.
+    pub plugin: String,
+    /// The hosts the plugin declared in `describe()`.
+    pub declared: Vec<String>,
+    /// The ingestion run, when there is one.
+    pub run_id: Option<String>,
+}
+
+/// Whether the gate let a request through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The request was made.
+    Allowed,
+    /// The request was refused before it left the machine.
+    Denied,
+}
+
+impl Decision {
+    /// `allowed` or `denied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::Denied => "denied",
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// The ingestion run, if any.
+    pub run_id: Option<String>,
+    /// The configured source name.
+    pub source: String,
+    /// The plugin's name.
+    pub plugin: String,
+    /// Host (and port, if not the scheme's default).
+    pub host: String,
+    /// URL path, without query string or fragment.
+    pub path: String,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// Body bytes received.
+    pub bytes: u64,
+    /// Wall time of the request.
+    pub millis: u64,
+    /// Allowed or denied.
+    pub decision: Decision,
+    /// Why it was denied or failed, in the gate's words (never response text).
+    pub reason: Option<String>,
+}
+
+/// Where audit entries go. The state store implements it; tests collect
+/// entries in memory.
+pub trait AuditSink: Send + Sync {
+    /// Append one entry. Failing to audit is logged, never fatal to a fetch:
+    /// the entry is also written to the tracing log.
+    fn record(&self, entry: AuditEntry);
+}
+
+/// An audit sink that keeps entries in memory (tests, `plugin check`).
+#[derive(Debug, Default)]
+pub struct MemoryAudit {
+    entries: Mutex<Vec<AuditEntry>>,
+}
+
+impl MemoryAudit {
+    /// Everything recorded so far.
+    pub fn entries(&self) -> Vec<AuditEntry> {
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+}
+
+impl AuditSink for MemoryAudit {
+    fn record(&self, entry: AuditEntry) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.push(entry);
+        }
+    }
+}
+
+#[derive(Default)]
+struct HostSlot {
+    next_allowed: Option<Instant>,
+    robots: Option<Arc<RobotsRules>>,
+}
+
+enum RobotsRules {
+    AllowAll,
+    DisallowAll(String),
+    Rules(texting_robots::Robot),
+}
+
+/// The gate. One per process, shared by all sources: rate limits and robots
+/// rules are per host, whichever source asks.
+pub struct HttpGate {
+    client: reqwest::Client,
+    hosts: tokio::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<HostSlot>>>>,
+    audit: Arc<dyn AuditSink>,
+}
+
+impl std::fmt::Debug for HttpGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpGate").finish_non_exhaustive()
+    }
+}
+
+/// Errors building the gate.
+#[derive(Debug, thiserror::Error)]
+#[error("could not set up the HTTP client: {0}")]
+pub struct GateError(#[from] reqwest::Error);
+
+impl HttpGate {
+    /// A gate that audits into `audit`.
+    pub fn new(audit: Arc<dyn AuditSink>) -> Result<Self, GateError> {
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self { client, hosts: tokio::sync::Mutex::new(HashMap::new()), audit })
+    }
+
+    /// GET `url` on behalf of `who`, under `policy`.
+    pub async fn get(
+        &self,
+        who: &Requester,
+        policy: &NetworkPolicy,
+        url: &str,
+        headers: &[(String, String)],
+    ) -> Result<HttpResponse, HttpError> {
+        let mut current = Url::parse(url).map_err(|e| HttpError::InvalidUrl(format!("{e}")))?;
+        let request_headers = build_headers(headers)?;
+        for _hop in 0..=MAX_REDIRECTS {
+            let resp = self.one_request(who, policy, &current, &request_headers).await?;
+            if (300..400).contains(&resp.status) {
+                if let Some(location) = header(&resp.headers, "location") {
+                    current = current
+                        .join(location)
+                        .map_err(|e| HttpError::InvalidUrl(format!("redirect location: {e}")))?;
+                    continue;
+                }
+            }
+            return Ok(resp);
+        }
+        Err(HttpError::Transport(format!("more than {MAX_REDIRECTS} redirects")))
+    }
+
+    async fn one_request(
+        &self,
+        who: &Requester,
+        policy: &NetworkPolicy,
+        url: &Url,
+        headers: &HeaderMap,
+    ) -> Result<HttpResponse, HttpError> {
+        let host_key = host_key(url).ok_or_else(|| HttpError::InvalidUrl("URL has no host".into()))?;
+        if let Err(reason) = check_access(url, &host_key, &who.declared, &policy.granted, &who.plugin) {
+            self.audit_denied(who, url, &host_key, &reason);
+            return Err(HttpError::Denied(reason));
+        }
+        let slot = self.slot(&host_key).await;
+        let mut slot = slot.lock().await;
+        if policy.obey_robots && url.path() != "/robots.txt" {
+            let rules = match &slot.robots {
+                Some(r) => r.clone(),
+                None => {
+                    let r = Arc::new(self.fetch_robots(who, policy, url, &host_key).await);
+                    slot.robots = Some(r.clone());
+                    r
+                }
+            };
+            let denied = match rules.as_ref() {
+                RobotsRules::AllowAll => None,
+                RobotsRules::DisallowAll(why) => Some(why.clone()),
+                RobotsRules::Rules(robot) => (!robot.allowed(url.as_str()))
+                    .then(|| format!("robots.txt of {host_key} disallows {}", url.path())),
+            };
+            if let Some(reason) = denied {
+                self.audit_denied(who, url, &host_key, &reason);
+                return Err(HttpError::Denied(reason));
+            }
+        }
+        if let Some(at) = slot.next_allowed {
+            tokio::time::sleep_until(at.into()).await;
+        }
+        let started = Instant::now();
+        let result = self.send(policy, url, headers).await;
+        let millis = started.elapsed().as_millis() as u64;
+        let mut next = Instant::now() + policy.min_interval;
+        let entry = |status, bytes, decision, reason| AuditEntry {
+            run_id: who.run_id.clone(),
+            source: who.source.clone(),
+            plugin: who.plugin.clone(),
+            host: host_key.clone(),
+            path: url.path().to_string(),
+            status,
+            bytes,
+            millis,
+            decision,
+            reason,
+        };
+        match result {
+            Ok(resp) => {
+                if let Some(wait) = retry_after(&resp) {
+                    next = next.max(Instant::now() + wait);
+                }
+                slot.next_allowed = Some(next);
+                self.audit.record(entry(Some(resp.status), resp.body.len() as u64, Decision::Allowed, None));
+                Ok(resp)
+            }
+            Err((err, status, bytes)) => {
+                slot.next_allowed = Some(next);
+                self.audit.record(entry(status, bytes, Decision::Allowed, Some(describe_error(&err))));
+                Err(err)
+            }
+        }
+    }
+
+    async fn send(
+        &self,
+        policy: &NetworkPolicy,
+        url: &Url,
+        headers: &HeaderMap,
+    ) -> Result<HttpResponse, (HttpError, Option<u16>, u64)> {
+        let deadline = Instant::now() + policy.timeout;
+        let request = self.client.get(url.clone()).headers(headers.clone()).timeout(policy.timeout);
+        let mut resp = request.send().await.map_err(|e| (transport_error(&e), None, 0))?;
+        let status = resp.status().as_u16();
+        if let Some(len) = resp.content_length() {
+            if len > policy.max_response_bytes {
+                return Err((HttpError::TooLarge(policy.max_response_bytes), Some(status), 0));
+            }
+        }
+        let response_headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.to_string())))
+            .collect();
+        let final_url = resp.url().to_string();
+        let mut body = Vec::new();
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let chunk = match tokio::time::timeout(remaining, resp.chunk()).await {
+                Err(_) => return Err((HttpError::Timeout, Some(status), body.len() as u64)),
+                Ok(Err(e)) => return Err((transport_error(&e), Some(status), body.len() as u64)),
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(chunk))) => chunk,
+            };
+            if body.len() as u64 + chunk.len() as u64 > policy.max_response_bytes {
+                return Err((HttpError::TooLarge(policy.max_response_bytes), Some(status), body.len() as u64));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse { status, url: final_url, headers: response_headers, body })
+    }
+
+    async fn slot(&self, host: &str) -> Arc<tokio::sync::Mutex<HostSlot>> {
+        let mut hosts = self.hosts.lock().await;
+        hosts.entry(host.to_string()).or_default().clone()
+    }
+
+    async fn fetch_robots(&self, who: &Requester, policy: &NetworkPolicy, url: &Url, host_key: &str) -> RobotsRules {
+        let mut robots_url = url.clone();
+        robots_url.set_path("/robots.txt");
+        robots_url.set_query(None);
+        robots_url.set_fragment(None);
+        let started = Instant::now();
+        let result = self.send(policy, &robots_url, &HeaderMap::new()).await;
+        let millis = started.elapsed().as_millis() as u64;
+        let (rules, status, bytes, reason) = match result {
+            Ok(resp) if (200..300).contains(&resp.status) => {
+                let len = resp.body.len() as u64;
+                match texting_robots::Robot::new(ROBOTS_AGENT, &resp.body) {
+                    Ok(robot) => (RobotsRules::Rules(robot), Some(resp.status), len, None),
+                    // An unparseable robots.txt is treated as allowing all,
+                    // as RFC 9309 §2.2.1 asks of parsers.
+                    Err(_) => (RobotsRules::AllowAll, Some(resp.status), len, Some("robots.txt unparseable; allowing all".into())),
+                }
+            }
+            Ok(resp) if (400..500).contains(&resp.status) => (RobotsRules::AllowAll, Some(resp.status), resp.body.len() as u64, None),
+            Ok(resp) => (
+                RobotsRules::DisallowAll(format!("robots.txt of {host_key} answered {}; disallowing all (RFC 9309)", resp.status)),
+                Some(resp.status),
+                resp.body.len() as u64,
+                None,
+            ),
+            Err((err, status, bytes)) => (
+                RobotsRules::DisallowAll(format!("robots.txt of {host_key} unreachable ({}); disallowing all (RFC 9309)", describe_error(&err))),
+                status,
+                bytes,
+                Some(describe_error(&err)),
+            ),
+        };
+        self.audit.record(AuditEntry {
+            run_id: who.run_id.clone(),
+            source: who.source.clone(),
+            plugin: who.plugin.clone(),
+            host: host_key.to_string(),
+            path: "/robots.txt".into(),
+            status,
+            bytes,
+            millis,
+            decision: Decision::Allowed,
+            reason,
+        });
+        rules
+    }
+
+    fn audit_denied(&self, who: &Requester, url: &Url, host_key: &str, reason: &str) {
+        tracing::warn!(source = %who.source, plugin = %who.plugin, host = %host_key, path = %url.path(), "request denied: {reason}");
+        self.audit.record(AuditEntry {
+            run_id: who.run_id.clone(),
+            source: who.source.clone(),
+            plugin: who.plugin.clone(),
+            host: host_key.to_string(),
+            path: url.path().to_string(),
+            status: None,
+            bytes: 0,
+            millis: 0,
+            decision: Decision::Denied,
+            reason: Some(reason.to_string()),
+        });
+    }
+}
+
+/// `host` or `host:port` (when the port is not the scheme's default).
+fn host_key(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// Whether `pattern` (from a declaration or a grant) covers the URL's host.
+///
+/// `*` covers every host; `*.example.org` covers its subdomains (not the
+/// apex); `host:port` covers that port only; a bare `host` covers any port.
+pub fn host_matches(pattern: &str, url: &Url) -> bool {
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    let pattern = pattern.trim().to_ascii_lowercase();
+    if pattern == "*" {
+        return true;
+    }
+    if let Some(domain) = pattern.strip_prefix("*.") {
+        return host.ends_with(&format!(".{domain}"));
+    }
+    let port = url.port_or_known_default();
+    match pattern.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.starts_with('[') => {
+            let h = h.trim_start_matches('[').trim_end_matches(']');
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            h == host && p.parse::<u16>().ok() == port
+        }
+        _ => pattern.trim_start_matches('[').trim_end_matches(']') == host.trim_start_matches('[').trim_end_matches(']'),
+    }
+}
+
+/// The two-key rule. Returns the reason for a denial.
+fn check_access(url: &Url, host_key: &str, declared: &[String], granted: &[String], plugin: &str) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not allowed; only http and https", url.scheme()));
+    }
+    if !declared.iter().any(|p| host_matches(p, url)) {
+        return Err(format!("host {host_key} is not declared by plugin `{plugin}` (it declares: {})", list(declared)));
+    }
+    if !granted.iter().any(|p| host_matches(p, url)) {
+        return Err(format!("host {host_key} is not granted to this source by the operator (granted: {})", list(granted)));
+    }
+    Ok(())
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() { "none".into() } else { items.join(", ") }
+}
+
+fn build_headers(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| HttpError::InvalidUrl(format!("invalid request header name `{name}`")))?;
+        if matches!(name.as_str(), "host" | "cookie" | "authorization" | "proxy-authorization") {
+            return Err(HttpError::Denied(format!("plugins may not set the `{name}` header")));
+        }
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| HttpError::InvalidUrl(format!("invalid value for request header `{name}`")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// `Retry-After` on a 429 or 503, in seconds (HTTP dates are rare for these
+/// and are treated as one minute).
+fn retry_after(resp: &HttpResponse) -> Option<Duration> {
+    if resp.status != 429 && resp.status != 503 {
+        return None;
+    }
+    let value = header(&resp.headers, "retry-after")?;
+    let secs = value.trim().parse::<u64>().unwrap_or(60).min(3600);
+    Some(Duration::from_secs(secs))
+}
+
+fn transport_error(e: &reqwest::Error) -> HttpError {
+    if e.is_timeout() {
+        HttpError::Timeout
+    } else if e.is_connect() {
+        HttpError::Transport("could not connect".into())
+    } else {
+        HttpError::Transport(format!("{e}"))
+    }
+}
+
+/// A short description of an HTTP error for the audit log and messages.
+pub fn describe_error(e: &HttpError) -> String {
+    match e {
+        HttpError::Denied(why) => format!("denied: {why}"),
+        HttpError::InvalidUrl(why) => format!("invalid URL: {why}"),
+        HttpError::Timeout => "timed out".into(),
+        HttpError::TooLarge(cap) => format!("response larger than the {cap}-byte cap"),
+        HttpError::Transport(why) => format!("transport error: {why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn host_patterns() {
+        assert!(host_matches("*", &url("https://a.example/x")));
+        assert!(host_matches("forum.example.org", &url("https://forum.example.org:8443/x")));
+        assert!(host_matches("FORUM.example.org", &url("https://forum.example.org/x")));
+        assert!(!host_matches("forum.example.org", &url("https://evil.example.org/x")));
+        assert!(host_matches("*.example.org", &url("https://a.b.example.org/")));
+        assert!(!host_matches("*.example.org", &url("https://example.org/")));
+        assert!(!host_matches("*.example.org", &url("https://badexample.org/")));
+        assert!(host_matches("127.0.0.1:8080", &url("http://127.0.0.1:8080/")));
+        assert!(!host_matches("127.0.0.1:8080", &url("http://127.0.0.1:8081/")));
+        assert!(host_matches("127.0.0.1", &url("http://127.0.0.1:9/")));
+        assert!(host_matches("[::1]", &url("http://[::1]:9/")));
+        assert!(!host_matches("localhost", &url("http://127.0.0.1/")));
+    }
+
+    #[test]
+    fn both_keys_are_needed() {
+        let u = url("http://127.0.0.1:80/a");
+        let declared = vec!["127.0.0.1".to_string()];
+        let granted = vec!["127.0.0.1".to_string()];
+        assert!(check_access(&u, "127.0.0.1", &declared, &granted, "p").is_ok());
+        let e = check_access(&u, "127.0.0.1", &[], &granted, "p").unwrap_err();
+        assert!(e.contains("not declared by plugin `p`"), "{e}");
+        let e = check_access(&u, "127.0.0.1", &declared, &[], "p").unwrap_err();
+        assert!(e.contains("not granted"), "{e}");
+        let e = check_access(&url("file:///etc/passwd"), "", &["*".into()], &["*".into()], "p").unwrap_err();
+        assert!(e.contains("scheme `file`"), "{e}");
+    }
+
+    #[test]
+    fn plugins_cannot_set_credentials() {
+        let err = build_headers(&[("Cookie".into(), "a=b".into())]).unwrap_err();
+        assert!(matches!(err, HttpError::Denied(m) if m.contains("cookie")));
+        assert!(build_headers(&[("accept".into(), "application/json".into())]).is_ok());
+    }
+}

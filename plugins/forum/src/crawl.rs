@@ -1,0 +1,321 @@
+//! Crawling an HTML forum one page per `fetch`, resumable from the cursor.
+//!
+//! The host runs each `fetch` in a fresh instance, so the crawl is a state
+//! machine whose whole state is the cursor ([`HtmlState`]):
+//!
+//! * **Per thread** ([`ThreadMark`]): the highest post number emitted, the
+//!   last page read, and the thread row's "last post" text when it was last
+//!   read. This is what makes runs incremental: a thread whose row has not
+//!   changed is not opened; a changed one is read from its last known page,
+//!   and only posts numbered above the mark become records. Post numbers
+//!   rise through a thread on all three engines, so the mark is exact even
+//!   if a reply arrives while the crawl is inside the thread.
+//! * **Per run** ([`HtmlRun`]): a work queue of list and thread pages, the
+//!   pages fetched so far and the URLs visited (a loop guard). Each `fetch`
+//!   takes one task and makes one request. New tasks go to the *front*, so
+//!   a board's threads are read before its next page and the queue stays
+//!   as short as one page's links. When the queue is empty the run is over
+//!   and the batch says `exhausted`.
+//!
+//! Boards are paged until a page where no thread changed: the engines list
+//! threads by last post, so every thread after that page is unchanged too.
+//! (A board sorted otherwise still loses nothing on the first run; later
+//! runs would see its changes only on pages with other changes. The stock
+//! sort is by last post on phpBB, XenForo and vBulletin.)
+//!
+//! A run that reaches `max_pages_per_run` ends its batch as exhausted but
+//! keeps its queue; the next scheduled run carries on from there. A 429,
+//! 5xx, timeout or transport failure ends the batch the same way, with the
+//! failed page back at the front of the queue. A 404 skips the page. A
+//! denied or invalid URL is an error: the operator must fix the grant.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use hearken_plugin_sdk::date::DateOptions;
+use hearken_plugin_sdk::http::{Client, HttpError, Transport};
+use hearken_plugin_sdk::{Record, RecordKind, SourceError};
+use serde::{Deserialize, Serialize};
+
+use crate::page::{Page, parse_page, strip_fragment, thread_key};
+use crate::profile::Profile;
+
+/// What the cursor remembers about an HTML forum.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtmlState {
+    /// Per thread key (`t17`).
+    #[serde(default)]
+    pub threads: BTreeMap<String, ThreadMark>,
+    /// The run in progress, if one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<HtmlRun>,
+}
+
+/// How far a thread has been read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadMark {
+    /// The thread row's last-post text when the thread was last read to
+    /// its end.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
+    /// The last page of the thread read.
+    pub last_page: String,
+    /// The highest post number emitted.
+    #[serde(default)]
+    pub max_post: u64,
+    /// Positional ids emitted from `last_page`, for forums whose markup
+    /// carries no post numbers.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub seen: BTreeSet<String>,
+}
+
+/// A crawl in progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtmlRun {
+    /// Pages still to read, next first.
+    pub queue: VecDeque<Task>,
+    /// Requests made in this run.
+    pub pages: u32,
+    /// URLs read in this run.
+    #[serde(default)]
+    pub visited: BTreeSet<String>,
+}
+
+/// One page to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "lowercase")]
+pub enum Task {
+    /// A board index or board page (or the start URL, whatever it is).
+    List {
+        /// The page.
+        url: String,
+    },
+    /// A page of a thread.
+    Thread {
+        /// The thread's key.
+        key: String,
+        /// The page.
+        url: String,
+        /// The title the list gave it.
+        #[serde(default)]
+        title: String,
+        /// The row's last-post text, stored once the thread is read to the end.
+        #[serde(default)]
+        token: String,
+    },
+}
+
+impl Task {
+    fn url(&self) -> &str {
+        match self {
+            Task::List { url } | Task::Thread { url, .. } => url,
+        }
+    }
+}
+
+/// The outcome of one `fetch` over an HTML forum.
+#[derive(Debug, Default)]
+pub struct Step {
+    /// New records.
+    pub records: Vec<Record>,
+    /// Nothing more to do this run.
+    pub exhausted: bool,
+}
+
+/// Reads the next page of the crawl. `state` is updated in place.
+pub fn step<T: Transport>(
+    start_url: &str,
+    max_pages: u32,
+    profile: &Profile,
+    dates: &DateOptions,
+    state: &mut HtmlState,
+    client: &Client<T>,
+) -> Result<Step, SourceError> {
+    let run = state.run.get_or_insert_with(|| HtmlRun {
+        queue: VecDeque::from([Task::List {
+            url: start_url.to_string(),
+        }]),
+        ..HtmlRun::default()
+    });
+
+    // Skip tasks already visited this run without spending a request.
+    let task = loop {
+        let Some(task) = run.queue.pop_front() else {
+            state.run = None;
+            return Ok(Step {
+                records: Vec::new(),
+                exhausted: true,
+            });
+        };
+        if !run.visited.contains(task.url()) {
+            break task;
+        }
+    };
+    if run.pages >= max_pages {
+        hearken_plugin_sdk::info!(
+            "forum: reached max_pages_per_run ({max_pages}); the next run carries on"
+        );
+        run.queue.push_front(task);
+        run.pages = 0;
+        return Ok(Step {
+            records: Vec::new(),
+            exhausted: true,
+        });
+    }
+    run.pages += 1;
+
+    let response = match client.get(task.url()) {
+        Ok(r) => r,
+        Err(e) if e.is_retryable() => {
+            hearken_plugin_sdk::warn!("forum: {e}; stopping this run, the next one retries");
+            run.queue.push_front(task);
+            return Ok(Step {
+                records: Vec::new(),
+                exhausted: true,
+            });
+        }
+        Err(e @ (HttpError::Denied { .. } | HttpError::InvalidUrl { .. })) => return Err(e.into()),
+        Err(e) => {
+            hearken_plugin_sdk::warn!("forum: skipping a page: {e}");
+            run.visited.insert(task.url().to_string());
+            return Ok(finish(state, Vec::new()));
+        }
+    };
+    run.visited.insert(task.url().to_string());
+    if response.is_not_modified() {
+        return Ok(finish(state, Vec::new()));
+    }
+    let page_url = strip_fragment(&response.url);
+    run.visited.insert(page_url.clone());
+    let page = parse_page(&response.text(), &page_url, profile, dates);
+    let records = apply(state, task, &page_url, page);
+    Ok(finish(state, records))
+}
+
+fn finish(state: &mut HtmlState, records: Vec<Record>) -> Step {
+    let exhausted = state.run.as_ref().is_none_or(|r| r.queue.is_empty());
+    if exhausted {
+        state.run = None;
+    }
+    Step { records, exhausted }
+}
+
+/// Folds one parsed page into the state: queues what it links to and
+/// returns the posts not emitted before.
+fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<Record> {
+    let mut new_tasks = Vec::new();
+    let mut records = Vec::new();
+
+    // Thread rows: open the changed ones, from where we stopped.
+    let mut changed = 0;
+    for t in &page.topics {
+        let key = thread_key(&t.url);
+        let mark = state.threads.get(&key);
+        let unchanged = mark.is_some_and(|m| !t.token.is_empty() && m.token == t.token);
+        if unchanged {
+            continue;
+        }
+        changed += 1;
+        new_tasks.push(Task::Thread {
+            url: mark.map_or_else(|| t.url.clone(), |m| m.last_page.clone()),
+            key,
+            title: t.title.clone(),
+            token: t.token.clone(),
+        });
+    }
+    for b in &page.boards {
+        new_tasks.push(Task::List { url: b.clone() });
+    }
+
+    // Posts: whatever the task, a page with posts is a thread page.
+    let (key, list_title, token) = match &task {
+        Task::Thread {
+            key, title, token, ..
+        } => (key.clone(), title.clone(), Some(token.clone())),
+        Task::List { .. } => (thread_key(page_url), String::new(), None),
+    };
+    let title = page
+        .title
+        .clone()
+        .or((!list_title.is_empty()).then_some(list_title));
+    if !page.posts.is_empty() {
+        let mark = state.threads.entry(key.clone()).or_default();
+        let resumed_same_page = mark.last_page == page_url;
+        if !resumed_same_page {
+            mark.seen.clear();
+        }
+        for (i, post) in page.posts.iter().enumerate() {
+            let fresh = match post.number {
+                Some(n) => n > mark.max_post,
+                None => !mark.seen.contains(&post.id),
+            };
+            if !fresh {
+                continue;
+            }
+            match post.number {
+                Some(n) => mark.max_post = mark.max_post.max(n),
+                None => {
+                    mark.seen.insert(post.id.clone());
+                }
+            }
+            if post.body.is_empty() {
+                continue;
+            }
+            let kind = if page.first_page && i == 0 {
+                RecordKind::Post
+            } else {
+                RecordKind::Reply
+            };
+            let mut record = Record {
+                thread_id: Some(key.clone()),
+                parent_id: post.quotes.clone().filter(|q| q != &post.id),
+                author: post.author.clone(),
+                published: post.published.clone(),
+                title: title.clone(),
+                ..Record::new(post.id.clone(), post.url.clone(), kind, post.body.clone())
+            };
+            if post.edited {
+                record.extra.push(("edited".into(), "true".into()));
+            }
+            records.push(record);
+        }
+        mark.last_page = page_url.to_string();
+    }
+
+    match (&page.next, &task) {
+        (
+            Some(next),
+            Task::Thread {
+                key, title, token, ..
+            },
+        ) => new_tasks.push(Task::Thread {
+            key: key.clone(),
+            url: next.clone(),
+            title: title.clone(),
+            token: token.clone(),
+        }),
+        (Some(next), Task::List { .. }) => {
+            // A list page: go on while pages still have changes. A thread
+            // reached directly as the start URL: always go on.
+            if changed > 0 || page.topics.is_empty() {
+                new_tasks.push(Task::List { url: next.clone() });
+            }
+        }
+        (None, _) => {
+            // The end of a thread: remember its row as read.
+            if let (Some(token), Some(mark)) = (token, state.threads.get_mut(&key))
+                && !page.posts.is_empty()
+            {
+                mark.token = token;
+            }
+        }
+    }
+
+    if let Some(run) = state.run.as_mut() {
+        for t in new_tasks.into_iter().rev() {
+            if !run.visited.contains(t.url()) {
+                run.queue.push_front(t);
+            }
+        }
+    }
+    records
+}

@@ -1,0 +1,536 @@
+//! Reading one HTML forum page: what it links to and what it says.
+//!
+//! The crawler does not decide up front whether a URL is a board index, a
+//! board or a thread (URL shapes differ between engines, versions, SEO
+//! add-ons and our own demo site). It reads every page the same way and
+//! takes what is there: board links, thread rows, a next-page link, posts.
+//! A phpBB board with sub-forums and topics is then no special case.
+//!
+//! [`parse_page`] is pure: HTML and its URL in, a [`Page`] out. All the
+//! engine knowledge sits in the [`Profile`]'s selectors; what is here is the
+//! logic the engines share: ids from `id`/`data-*` attributes, times from
+//! `datetime`/`data-time`/text, bodies without quotes and signatures, and the
+//! quoted post as the parent.
+
+use hearken_plugin_sdk::date::{self, DateOptions};
+use hearken_plugin_sdk::html::{collapse_whitespace, element_to_text};
+use hearken_plugin_sdk::http::resolve;
+use scraper::{ElementRef, Html, Selector};
+
+use crate::profile::Profile;
+
+/// A thread as a list page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicRef {
+    /// The thread's URL (absolute, without fragment).
+    pub url: String,
+    /// The link text.
+    pub title: String,
+    /// Text that changes when the thread gets a reply (the last-post cell),
+    /// empty when the profile cannot tell.
+    pub token: String,
+}
+
+/// One post on a thread page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// Stable id, `p` and the forum's post number (`p1234`); positional
+    /// (`{page url}#{n}`) only when the markup carries no number.
+    pub id: String,
+    /// The forum's post number, when there is one.
+    pub number: Option<u64>,
+    /// The permalink: the page URL with the post's fragment.
+    pub url: String,
+    /// The author's handle.
+    pub author: Option<String>,
+    /// When it was posted, RFC 3339.
+    pub published: Option<String>,
+    /// What the author wrote, as text, without quotes and signature.
+    pub body: String,
+    /// The id of the post it quotes, when the quote links to one.
+    pub quotes: Option<String>,
+    /// The post carries a "last edited" notice.
+    pub edited: bool,
+}
+
+/// What one page holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// Board links (absolute).
+    pub boards: Vec<String>,
+    /// Thread rows.
+    pub topics: Vec<TopicRef>,
+    /// The next page of this board or thread.
+    pub next: Option<String>,
+    /// True when the page has no previous-page link: the first page of its
+    /// board or thread.
+    pub first_page: bool,
+    /// The thread title, on thread pages.
+    pub title: Option<String>,
+    /// The posts, in page order.
+    pub posts: Vec<Post>,
+}
+
+/// Reads `html`, served at `url`, with `profile`. `dates` reads the times.
+pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions) -> Page {
+    let doc = Html::parse_document(html);
+    let base = base_url(&doc, url);
+    let link = |el: ElementRef<'_>| -> Option<String> {
+        el.value()
+            .attr("href")
+            .and_then(|h| resolve(&base, h))
+            .map(|u| strip_fragment(&strip_session(&u)))
+    };
+
+    let mut boards = Vec::new();
+    if let Some(sel) = &profile.board_link {
+        for a in doc.select(sel) {
+            if let Some(u) = link(a).filter(|u| same_site(u, url) && !boards.contains(u)) {
+                boards.push(u);
+            }
+        }
+    }
+
+    let mut topics: Vec<TopicRef> = Vec::new();
+    let mut push_topic = |a: ElementRef<'_>, token: String| {
+        if let Some(u) = link(a).filter(|u| same_site(u, url))
+            && !topics.iter().any(|t| t.url == u)
+        {
+            topics.push(TopicRef {
+                url: u,
+                title: collapse_whitespace(&a.text().collect::<String>()),
+                token,
+            });
+        }
+    };
+    match &profile.topic_row {
+        Some(row_sel) => {
+            for row in doc.select(row_sel) {
+                // XenForo puts prefix links before the title link: take the last.
+                let Some(a) = row.select(&profile.thread_link).last() else {
+                    continue;
+                };
+                let token = match &profile.last_post {
+                    Some(lp) => row
+                        .select(lp)
+                        .next()
+                        .map(|e| change_token(e, &base))
+                        .unwrap_or_default(),
+                    None => collapse_whitespace(&row.text().collect::<String>()),
+                };
+                push_topic(a, token);
+            }
+        }
+        None => {
+            for a in doc.select(&profile.thread_link) {
+                push_topic(a, String::new());
+            }
+        }
+    }
+
+    let next = doc
+        .select(&profile.next_page)
+        .filter_map(link)
+        .find(|u| u != &strip_fragment(url) && same_site(u, url));
+    let first_page = doc.select(&profile.prev_page).next().is_none();
+    // Thread prefixes ("Question", "Solved") are labels, not the title.
+    let labels: Vec<Selector> = Selector::parse(".label, .label-append, .prefix")
+        .into_iter()
+        .collect();
+    let title = doc
+        .select(&profile.title)
+        .next()
+        .map(|t| collapse_whitespace(&element_to_text(t, &labels)))
+        .filter(|t| !t.is_empty());
+
+    let page_url = strip_fragment(url);
+    let posts = doc
+        .select(&profile.post)
+        .enumerate()
+        .filter_map(|(i, el)| parse_post(el, i, &page_url, &base, profile, dates))
+        .collect();
+
+    Page {
+        boards,
+        topics,
+        next,
+        first_page,
+        title,
+        posts,
+    }
+}
+
+fn parse_post(
+    el: ElementRef<'_>,
+    index: usize,
+    page_url: &str,
+    base: &str,
+    profile: &Profile,
+    dates: &DateOptions,
+) -> Option<Post> {
+    let body_el = el.select(&profile.body).next()?;
+    let body = element_to_text(body_el, &profile.skip);
+    let number = post_number(el);
+    let (id, url) = match number {
+        Some(n) => (
+            format!("p{n}"),
+            format!("{page_url}#{}{n}", profile.anchor_prefix),
+        ),
+        None => {
+            let id = match el.value().id() {
+                Some(anchor) => format!("{page_url}#{anchor}"),
+                None => format!("{page_url}#{}", index + 1),
+            };
+            (id.clone(), id)
+        }
+    };
+    let author = el
+        .select(&profile.author)
+        .map(|a| collapse_whitespace(&a.text().collect::<String>()))
+        .find(|a| !a.is_empty())
+        .or_else(|| {
+            ["data-author", "data-user-name"]
+                .iter()
+                .find_map(|k| el.value().attr(k).map(str::to_string))
+        });
+    let published = el
+        .select(&profile.time)
+        .next()
+        .and_then(|t| post_time(t, dates));
+    let quotes = body_el
+        .select(&profile.quote)
+        .find_map(|q| quoted_post(q, base))
+        .map(|n| format!("p{n}"));
+    let edited = profile
+        .edited
+        .as_ref()
+        .is_some_and(|s| el.select(s).next().is_some());
+    Some(Post {
+        id,
+        number,
+        url,
+        author,
+        published,
+        body,
+        quotes,
+        edited,
+    })
+}
+
+/// The post number from the attributes engines put it in: phpBB `id="p1234"`,
+/// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
+/// `id="post_1234"`, others `data-post-id`.
+fn post_number(el: ElementRef<'_>) -> Option<u64> {
+    let v = el.value();
+    ["data-post-id", "data-content", "id", "data-pid"]
+        .iter()
+        .filter_map(|k| v.attr(k))
+        .find_map(trailing_number)
+}
+
+/// The trailing run of digits of `s` (`js-post-1234` → 1234).
+fn trailing_number(s: &str) -> Option<u64> {
+    let digits: String = s
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A time element's moment: `datetime`, `data-time` (Unix seconds) or
+/// `data-timestamp` on it or a descendant `time`; else its `title`; else its
+/// text (after phpBB's `»`).
+fn post_time(el: ElementRef<'_>, dates: &DateOptions) -> Option<String> {
+    // XenForo 2.2 puts the Unix time in `data-timestamp` and a display
+    // string ("7:22 PM") in `data-time`; 2.0 put the Unix time in
+    // `data-time`. Take the first attribute that reads as a full date.
+    let attr_time = |e: ElementRef<'_>| -> Option<String> {
+        let v = e.value();
+        ["data-timestamp", "datetime", "data-time"]
+            .iter()
+            .filter_map(|k| v.attr(k))
+            .find_map(|t| date::to_rfc3339_with(t, dates))
+    };
+    if let Some(t) = attr_time(el) {
+        return Some(t);
+    }
+    let inner = Selector::parse("time, [datetime], [data-time]").ok()?;
+    if let Some(t) = el.select(&inner).find_map(attr_time) {
+        return Some(t);
+    }
+    if let Some(t) = el
+        .value()
+        .attr("title")
+        .and_then(|t| date::to_rfc3339_with(t, dates))
+    {
+        return Some(t);
+    }
+    let text = collapse_whitespace(&el.text().collect::<String>());
+    let text = text
+        .rsplit_once('»')
+        .map_or(text.as_str(), |(_, after)| after);
+    date::to_rfc3339_with(text, dates)
+}
+
+/// The number of the post a quote element quotes, from the attributes or
+/// links engines put in it: phpBB `data-post-id` / `cite="…?p=1234"`,
+/// XenForo `data-source="post: 1234"`, vBulletin `showthread.php?p=1234#post1234`.
+fn quoted_post(quote: ElementRef<'_>, base: &str) -> Option<u64> {
+    let v = quote.value();
+    if let Some(src) = v.attr("data-source")
+        && let Some(rest) = src.trim().strip_prefix("post:")
+    {
+        return rest.trim().parse().ok();
+    }
+    if let Some(n) = v.attr("data-post-id").and_then(|n| n.trim().parse().ok()) {
+        return Some(n);
+    }
+    if let Some(n) = v.attr("cite").and_then(|c| post_number_in_link(c, base)) {
+        return Some(n);
+    }
+    let marked = Selector::parse("[data-post-id]").ok()?;
+    if let Some(n) = quote
+        .select(&marked)
+        .find_map(|e| e.value().attr("data-post-id")?.trim().parse().ok())
+    {
+        return Some(n);
+    }
+    let links = Selector::parse("a[href]").ok()?;
+    quote
+        .select(&links)
+        .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
+}
+
+/// A post number in a link: `?p=1234`, `#p1234`, `#post1234`,
+/// `/post-1234`, `/posts/1234/`.
+fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
+    let u = url::Url::parse(&resolve(base, href)?).ok()?;
+    if let Some(n) = u
+        .query_pairs()
+        .find(|(k, _)| k == "p" || k == "post" || k == "postid")
+        .and_then(|(_, v)| v.parse().ok())
+    {
+        return Some(n);
+    }
+    if let Some(f) = u.fragment() {
+        for prefix in ["post-", "post", "p"] {
+            if let Some(n) = f.strip_prefix(prefix).and_then(|n| n.parse().ok()) {
+                return Some(n);
+            }
+        }
+        // Other anchors that end in the number (`#m-101`, `#msg_101`).
+        if f.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return trailing_number(f);
+        }
+    }
+    let segs: Vec<&str> = u.path_segments()?.filter(|s| !s.is_empty()).collect();
+    for (i, s) in segs.iter().enumerate() {
+        if let Some(n) = s.strip_prefix("post-").and_then(|n| n.parse().ok()) {
+            return Some(n);
+        }
+        if *s == "posts" {
+            return segs.get(i + 1)?.parse().ok();
+        }
+    }
+    None
+}
+
+/// What identifies a thread row's last post, from most to least stable:
+/// the number in its "go to last post" link (phpBB, vBulletin), the
+/// machine-readable time (XenForo's `datetime`), else the cell's text.
+/// Text is the last resort because forums print relative times ("Today,
+/// 09:02 AM") that change without a new post; a false change only costs
+/// one request for the thread's last page, which then yields nothing new.
+fn change_token(cell: ElementRef<'_>, base: &str) -> String {
+    if let Ok(links) = Selector::parse("a[href]")
+        && let Some(n) = cell
+            .select(&links)
+            .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
+    {
+        return format!("p{n}");
+    }
+    if let Ok(times) = Selector::parse("[datetime], [data-timestamp]")
+        && let Some(t) = cell.select(&times).find_map(|t| {
+            let v = t.value();
+            v.attr("data-timestamp").or(v.attr("datetime"))
+        })
+    {
+        return t.to_string();
+    }
+    collapse_whitespace(&cell.text().collect::<String>())
+}
+
+/// `<base href>` if the page has one, else the page URL.
+fn base_url(doc: &Html, url: &str) -> String {
+    Selector::parse("base[href]")
+        .ok()
+        .and_then(|s| doc.select(&s).next())
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| resolve(url, h))
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// `url` without its `#fragment`.
+pub fn strip_fragment(url: &str) -> String {
+    url.split_once('#').map_or(url, |(u, _)| u).to_string()
+}
+
+/// `url` without session ids (`sid=`, `s=` as phpBB and vBulletin add for
+/// guests), so one thread does not look like many.
+fn strip_session(url: &str) -> String {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    let Some(query) = u.query() else {
+        return url.to_string();
+    };
+    // Filter the raw parts rather than re-encoding the pairs, so that
+    // vBulletin's value-less `?345-Some-thread/page2` stays as it is.
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|part| {
+            let key = part.split('=').next().unwrap_or(part);
+            key != "sid" && key != "s"
+        })
+        .collect();
+    if kept.len() == query.split('&').count() {
+        return url.to_string();
+    }
+    let kept = kept.join("&");
+    u.set_query((!kept.is_empty()).then_some(kept.as_str()));
+    u.into()
+}
+
+/// Same scheme, host and port.
+pub fn same_site(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// A stable key for the thread at `url`: `t` and its number when the URL
+/// carries one (`?t=17`, `/topic-17/page-2.html`, `/threads/slug.123/`,
+/// `/threads/123-slug/page2`), else the URL without query and fragment.
+pub fn thread_key(url: &str) -> String {
+    let Ok(u) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    for (k, v) in u.query_pairs() {
+        if matches!(k.as_ref(), "t" | "threadid" | "topic" | "topic_id" | "tid")
+            && let Ok(n) = v.parse::<u64>()
+        {
+            return format!("t{n}");
+        }
+    }
+    // vBulletin 4's friendly URLs: `showthread.php?345-Screening-visit/page2`.
+    if let Some((k, v)) = u.query_pairs().next()
+        && v.is_empty()
+    {
+        let lead: String = k.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if k[lead.len()..].starts_with('-')
+            && let Ok(n) = lead.parse::<u64>()
+        {
+            return format!("t{n}");
+        }
+    }
+    let segs: Vec<&str> = u
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    for s in segs.iter().rev() {
+        let stem = s.split('.').next().unwrap_or(s);
+        let is_page = stem.starts_with("page") || s.starts_with("index") || s.ends_with(".php");
+        if is_page {
+            continue;
+        }
+        // `slug.123`, `topic-17`, `123-slug`
+        if let Some(n) = s.rsplit_once('.').and_then(|(_, n)| n.parse::<u64>().ok()) {
+            return format!("t{n}");
+        }
+        if let Some(n) = trailing_number(s) {
+            return format!("t{n}");
+        }
+        let lead: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = lead.parse::<u64>() {
+            return format!("t{n}");
+        }
+    }
+    let mut bare = u.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
+    bare.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_keys_from_every_url_shape() {
+        assert_eq!(thread_key("http://h/forum/topic-17/page-2.html"), "t17");
+        assert_eq!(
+            thread_key("http://h/forum/viewtopic.php?f=2&t=17&start=10"),
+            "t17"
+        );
+        assert_eq!(
+            thread_key("http://h/threads/travel-costs.123/page-3"),
+            "t123"
+        );
+        assert_eq!(
+            thread_key("http://h/threads/123-travel-costs/page2"),
+            "t123"
+        );
+        assert_eq!(thread_key("http://h/showthread.php?t=456&page=2"), "t456");
+        assert_eq!(
+            thread_key("http://h/showthread.php?345-Screening-visit-nerves/page2"),
+            "t345"
+        );
+        assert_eq!(
+            thread_key("http://h/discussion/hello?x=1"),
+            "http://h/discussion/hello"
+        );
+    }
+
+    #[test]
+    fn post_numbers_in_links() {
+        let b = "http://h/forum/viewtopic.php?t=1";
+        assert_eq!(
+            post_number_in_link("./viewtopic.php?p=1234#p1234", b),
+            Some(1234)
+        );
+        assert_eq!(
+            post_number_in_link("showthread.php?p=77#post77", b),
+            Some(77)
+        );
+        assert_eq!(post_number_in_link("/threads/x.5/post-88", b), Some(88));
+        assert_eq!(post_number_in_link("/goto/post?id=9", b), None);
+        assert_eq!(trailing_number("js-post-1234"), Some(1234));
+        assert_eq!(trailing_number("post"), None);
+    }
+
+    #[test]
+    fn session_ids_are_dropped() {
+        assert_eq!(
+            strip_session("http://h/viewtopic.php?t=5&sid=abc123"),
+            "http://h/viewtopic.php?t=5"
+        );
+        assert_eq!(
+            strip_session("http://h/showthread.php?s=ff&t=5"),
+            "http://h/showthread.php?t=5"
+        );
+        assert_eq!(strip_session("http://h/f.php?sid=1"), "http://h/f.php");
+        assert_eq!(strip_session("http://h/a/b.html"), "http://h/a/b.html");
+        assert_eq!(
+            strip_session("http://h/showthread.php?345-x/page2"),
+            "http://h/showthread.php?345-x/page2"
+        );
+    }
+}

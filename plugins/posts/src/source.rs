@@ -1,0 +1,539 @@
+//! `fetch` for posts: one page of one stream per call, resumable from the
+//! cursor, never returning a record twice.
+//!
+//! # Runs, passes and pages
+//!
+//! A *run* (the host calling `fetch` until a batch says `exhausted`) reads
+//! every configured stream once, in order: one *pass* per stream, each pass
+//! one or more pages walking from the newest item back. A pass ends when
+//!
+//! - the source has no older page, or
+//! - a page holds an item a previous pass already returned (everything
+//!   older was read before), or
+//! - `max_pages` pages were read in this pass.
+//!
+//! How "already returned" is known depends on what the API offers:
+//!
+//! - **Mastodon** pages with `max_id` within the bound `since_id` = the
+//!   newest status of the last completed pass, so the server itself stops at
+//!   what we have; no gap opens when more than a page arrived meanwhile,
+//!   because we page down to `since_id` rather than taking only the first
+//!   page above it.
+//! - **Reddit** ids are base-36 counters that only grow: the newest id of the
+//!   last pass bounds the next one (for a subreddit's `new` listing and for a
+//!   thread's comments alike).
+//! - **Feeds** and **Bluesky** have no such bound, so the cursor keeps a
+//!   bounded set of the record ids recent passes returned (64-bit hashes,
+//!   newest first, at most [`KNOWN_CAP`] per stream), and a pass stops at the
+//!   first page holding one of them.
+//!
+//! Within a pass, ids seen on earlier pages are skipped too, so an item that
+//! slides onto the next page while we read (new posts pushing it down) is
+//! not returned twice. Everything lives in the cursor, since every call runs
+//! in a fresh instance.
+//!
+//! # Failures
+//!
+//! A 429 or 5xx ends the run early without moving the cursor: the next run
+//! retries the same page. A 404/410 for one stream (a deleted feed, a
+//! suspended account) is logged and that stream's pass ends; the others go
+//! on. Anything else fails the call with the URL and status (never the
+//! body).
+
+use std::collections::{BTreeMap, HashSet};
+
+use hearken_plugin_sdk::cursor::{self, CursorState};
+use hearken_plugin_sdk::http::{self, Client, HttpError, Transport};
+use hearken_plugin_sdk::{Batch, Record, RecordKind, SourceError, date, html};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Stream};
+use crate::encoding::decode_feed;
+use crate::feed::{self, ContentType, Feed};
+use crate::social::{self, AuthorFeed, Listing, MastodonAccount, SearchPosts, Status};
+
+/// Most record-id hashes kept per stream.
+pub const KNOWN_CAP: usize = 2000;
+
+/// The cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Per stream, by [`Stream::key`].
+    #[serde(default)]
+    pub streams: BTreeMap<String, StreamState>,
+    /// Index of the stream the run is at.
+    #[serde(default)]
+    pub current: usize,
+}
+
+impl CursorState for State {
+    const VERSION: u32 = 1;
+}
+
+/// What the cursor remembers about one stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamState {
+    /// Hashes of record ids returned by recent passes, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<String>,
+    /// The newest item of the last completed pass: a Mastodon status id, or
+    /// a Reddit id as a decimal number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest: Option<String>,
+    /// A Mastodon account's id, once looked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The pass in progress, if a run stopped inside one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<Pass>,
+}
+
+/// A pass in progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pass {
+    /// Where the next page starts: a URL, a `max_id`, a cursor or an
+    /// `after`, by stream kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Pages read in this pass.
+    pub pages: u32,
+    /// Hashes of record ids returned in this pass.
+    #[serde(default)]
+    pub seen: Vec<String>,
+    /// The newest item marker seen in this pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
+}
+
+/// One page as read.
+#[derive(Debug, Default)]
+struct Page {
+    records: Vec<Record>,
+    next: Option<String>,
+    reached_known: bool,
+    top: Option<String>,
+}
+
+enum PageError {
+    /// Try again next run; keep the position.
+    Retry(String),
+    /// This stream is gone; end its pass.
+    Gone(String),
+    /// Fail the call.
+    Fatal(SourceError),
+}
+
+impl From<HttpError> for PageError {
+    fn from(e: HttpError) -> PageError {
+        if e.is_retryable() {
+            PageError::Retry(e.to_string())
+        } else if e.is_not_found() {
+            PageError::Gone(e.to_string())
+        } else {
+            PageError::Fatal(e.into())
+        }
+    }
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: compact ids for the known set.
+fn hash_id(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Numeric-string order (Mastodon ids, Reddit ids as decimals).
+fn later(a: &str, b: &str) -> bool {
+    (a.len(), a) > (b.len(), b)
+}
+
+fn api_url(base: &str, segments: &[&str], params: &[(&str, &str)]) -> Result<String, SourceError> {
+    let mut url = url::Url::parse(base.trim())
+        .map_err(|e| SourceError::Config(format!("config: base URL {base}: {e}")))?;
+    {
+        let mut path = url
+            .path_segments_mut()
+            .map_err(|()| SourceError::Config(format!("config: {base} cannot have a path")))?;
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    http::with_query(url.as_str(), params).map_err(SourceError::from)
+}
+
+/// One page of records. See the module docs for the cursor and failures.
+pub fn fetch<T: Transport>(
+    client: &Client<T>,
+    config: &Config,
+    cursor: Option<&str>,
+) -> Result<Batch, SourceError> {
+    let mut state: State =
+        cursor::decode_or_default(cursor).map_err(|e| SourceError::Other(e.to_string()))?;
+    let streams = config.streams();
+    if streams.is_empty() {
+        return Err(SourceError::Config("config: names nothing to read".into()));
+    }
+    if state.current >= streams.len() {
+        state.current = 0;
+    }
+    let stream = &streams[state.current];
+    let key = stream.key();
+    let mut st = state.streams.remove(&key).unwrap_or_default();
+    let mut pass = st.pass.take().unwrap_or_default();
+    let page = match read_page(client, config, stream, &mut st, &pass) {
+        Ok(p) => p,
+        Err(PageError::Retry(why)) => {
+            hearken_plugin_sdk::warn!("{key}: {why}; stopping this run, the next one retries");
+            st.pass = Some(pass);
+            state.streams.insert(key, st);
+            return Ok(Batch::done(Vec::new(), Some(cursor::encode(&state))));
+        }
+        Err(PageError::Gone(why)) => {
+            hearken_plugin_sdk::warn!("{key}: {why}; skipping this stream");
+            Page::default()
+        }
+        Err(PageError::Fatal(e)) => return Err(e),
+    };
+    let known: HashSet<&str> = st.known.iter().map(String::as_str).collect();
+    let mut seen: HashSet<String> = pass.seen.iter().cloned().collect();
+    let mut reached_known = page.reached_known;
+    let page_was_empty = page.records.is_empty();
+    let mut records = Vec::with_capacity(page.records.len());
+    for r in page.records {
+        let h = hash_id(&r.id);
+        if known.contains(h.as_str()) {
+            reached_known = true;
+            continue;
+        }
+        if seen.insert(h.clone()) {
+            pass.seen.push(h);
+            records.push(r);
+        }
+    }
+    pass.pages += 1;
+    if let Some(top) = page.top
+        && pass.top.as_deref().is_none_or(|t| later(&top, t))
+    {
+        pass.top = Some(top);
+    }
+    let more_pages =
+        page.next.is_some() && !reached_known && !page_was_empty && pass.pages < config.max_pages();
+    if more_pages {
+        pass.next = page.next;
+        st.pass = Some(pass);
+        state.streams.insert(key, st);
+        return Ok(Batch::more(records, cursor::encode(&state)));
+    }
+    // The pass is complete.
+    let mut known_now = std::mem::take(&mut pass.seen);
+    known_now.append(&mut st.known);
+    known_now.truncate(KNOWN_CAP);
+    st.known = known_now;
+    if let Some(top) = pass.top
+        && st.newest.as_deref().is_none_or(|n| later(&top, n))
+    {
+        st.newest = Some(top);
+    }
+    state.streams.insert(key, st);
+    state.current += 1;
+    if state.current >= streams.len() {
+        state.current = 0;
+        let keys: HashSet<String> = streams.iter().map(Stream::key).collect();
+        state.streams.retain(|k, _| keys.contains(k));
+        return Ok(Batch::done(records, Some(cursor::encode(&state))));
+    }
+    Ok(Batch::more(records, cursor::encode(&state)))
+}
+
+fn read_page<T: Transport>(
+    client: &Client<T>,
+    config: &Config,
+    stream: &Stream,
+    st: &mut StreamState,
+    pass: &Pass,
+) -> Result<Page, PageError> {
+    match (config, stream) {
+        (Config::Feed(_), Stream::Feed(url)) => feed_page(client, url, pass),
+        (Config::Mastodon(c), Stream::MastodonTag(tag)) => {
+            let limit = c.limit.to_string();
+            mastodon_page(
+                client,
+                &c.instance,
+                &["api", "v1", "timelines", "tag", tag],
+                &limit,
+                st,
+                pass,
+            )
+        }
+        (Config::Mastodon(c), Stream::MastodonAccount(acct)) => {
+            let id = match &st.account_id {
+                Some(id) => id.clone(),
+                None => {
+                    let url = api_url(
+                        &c.instance,
+                        &["api", "v1", "accounts", "lookup"],
+                        &[("acct", acct)],
+                    )
+                    .map_err(PageError::Fatal)?;
+                    let account: MastodonAccount = client.get_json(&url)?;
+                    st.account_id = Some(account.id.clone());
+                    account.id
+                }
+            };
+            let limit = c.limit.to_string();
+            mastodon_page(
+                client,
+                &c.instance,
+                &["api", "v1", "accounts", &id, "statuses"],
+                &limit,
+                st,
+                pass,
+            )
+        }
+        (Config::Bluesky(c), Stream::BlueskySearch(q)) => {
+            let limit = c.limit.to_string();
+            let mut params = vec![
+                ("q", q.as_str()),
+                ("limit", limit.as_str()),
+                ("sort", "latest"),
+            ];
+            if let Some(cur) = &pass.next {
+                params.push(("cursor", cur));
+            }
+            let url = api_url(&c.appview, &["xrpc", "app.bsky.feed.searchPosts"], &params)
+                .map_err(PageError::Fatal)?;
+            let out: SearchPosts = client.get_json(&url)?;
+            Ok(Page {
+                next: out.cursor.filter(|_| !out.posts.is_empty()),
+                records: out.posts.iter().map(social::bluesky_record).collect(),
+                ..Page::default()
+            })
+        }
+        (Config::Bluesky(c), Stream::BlueskyAuthor(actor)) => {
+            let limit = c.limit.to_string();
+            let mut params = vec![("actor", actor.as_str()), ("limit", limit.as_str())];
+            if let Some(cur) = &pass.next {
+                params.push(("cursor", cur));
+            }
+            let url = api_url(
+                &c.appview,
+                &["xrpc", "app.bsky.feed.getAuthorFeed"],
+                &params,
+            )
+            .map_err(PageError::Fatal)?;
+            let out: AuthorFeed = client.get_json(&url)?;
+            Ok(Page {
+                next: out.cursor.filter(|_| !out.feed.is_empty()),
+                records: out
+                    .feed
+                    .iter()
+                    .map(|f| social::bluesky_record(&f.post))
+                    .collect(),
+                ..Page::default()
+            })
+        }
+        (Config::Reddit(c), Stream::Subreddit(sub)) => {
+            let limit = c.limit.to_string();
+            let mut params = vec![("limit", limit.as_str()), ("raw_json", "1")];
+            if let Some(after) = &pass.next {
+                params.push(("after", after));
+            }
+            let url =
+                api_url(&c.base, &["r", sub, "new.json"], &params).map_err(PageError::Fatal)?;
+            let listing: Listing = client.get_json(&url)?;
+            let newest: Option<u64> = st.newest.as_deref().and_then(|n| n.parse().ok());
+            let mut page = Page {
+                next: listing.data.after.clone(),
+                ..Page::default()
+            };
+            for thing in &listing.data.children {
+                let Some(n) = thing
+                    .data
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .and_then(social::reddit_id_number)
+                else {
+                    continue;
+                };
+                if newest.is_some_and(|old| n <= old) {
+                    page.reached_known = true;
+                    continue;
+                }
+                if page.top.as_deref().is_none_or(|t| later(&n.to_string(), t)) {
+                    page.top = Some(n.to_string());
+                }
+                page.records.extend(social::reddit_post(&c.base, thing));
+            }
+            Ok(page)
+        }
+        (Config::Reddit(c), Stream::RedditThread(id)) => {
+            let id = id.trim_start_matches("t3_");
+            let url = api_url(
+                &c.base,
+                &["comments", &format!("{id}.json")],
+                &[("raw_json", "1"), ("limit", "500")],
+            )
+            .map_err(PageError::Fatal)?;
+            let listings: Vec<Listing> = client.get_json(&url)?;
+            let mut page = Page::default();
+            let Some(post) = listings.first().and_then(|l| l.data.children.first()) else {
+                return Ok(page);
+            };
+            page.records.extend(social::reddit_post(&c.base, post));
+            let link = format!("t3_{id}");
+            if let Some(comments) = listings.get(1) {
+                let tree = social::reddit_comments(&c.base, &link, comments);
+                if tree.more > 0 {
+                    hearken_plugin_sdk::info!(
+                        "thread {id}: {} comments behind `more` stubs not fetched",
+                        tree.more
+                    );
+                }
+                let newest: Option<u64> = st.newest.as_deref().and_then(|n| n.parse().ok());
+                for (n, r) in tree.comments {
+                    if newest.is_some_and(|old| n <= old) {
+                        continue;
+                    }
+                    if page.top.as_deref().is_none_or(|t| later(&n.to_string(), t)) {
+                        page.top = Some(n.to_string());
+                    }
+                    page.records.push(r);
+                }
+            }
+            Ok(page)
+        }
+        _ => Err(PageError::Fatal(SourceError::Other(format!(
+            "stream {} does not belong to this kind of source",
+            stream.key()
+        )))),
+    }
+}
+
+fn mastodon_page<T: Transport>(
+    client: &Client<T>,
+    instance: &str,
+    path: &[&str],
+    limit: &str,
+    st: &StreamState,
+    pass: &Pass,
+) -> Result<Page, PageError> {
+    let mut params = vec![("limit", limit)];
+    if let Some(max_id) = &pass.next {
+        params.push(("max_id", max_id));
+    }
+    if let Some(since) = &st.newest {
+        params.push(("since_id", since));
+    }
+    let url = api_url(instance, path, &params).map_err(PageError::Fatal)?;
+    let statuses: Vec<Status> = client.get_json(&url)?;
+    let host = url::Url::parse(instance)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| instance.to_string());
+    Ok(Page {
+        // Timeline entries come newest first; the last one's id is the
+        // next page's `max_id`.
+        next: statuses.last().map(|s| s.id.clone()),
+        top: statuses
+            .iter()
+            .map(|s| s.id.clone())
+            .reduce(|a, b| if later(&b, &a) { b } else { a }),
+        records: statuses
+            .iter()
+            .map(|s| social::mastodon_record(&host, s))
+            .collect(),
+        reached_known: false,
+    })
+}
+
+fn feed_page<T: Transport>(
+    client: &Client<T>,
+    feed_url: &str,
+    pass: &Pass,
+) -> Result<Page, PageError> {
+    let page_url = pass.next.as_deref().unwrap_or(feed_url);
+    let response = client.get_with(
+        page_url,
+        &[("accept", "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8")],
+    )?;
+    if response.is_not_modified() {
+        return Ok(Page::default());
+    }
+    let decoded = decode_feed(&response.body, response.charset());
+    let parsed = feed::parse(&decoded.text)
+        .map_err(|e| PageError::Fatal(SourceError::Parse(format!("{page_url}: {e}"))))?;
+    let next = parsed
+        .next
+        .as_deref()
+        .and_then(|n| http::resolve(&response.url, n))
+        .filter(|n| n != page_url && n != &response.url);
+    Ok(Page {
+        records: feed_records(feed_url, &response.url, &parsed),
+        next,
+        ..Page::default()
+    })
+}
+
+/// Records for a feed page. `feed_url` is the configured URL (it scopes ids
+/// that are not URIs); `page_url` is where this page was served from
+/// (relative links resolve against it).
+pub fn feed_records(feed_url: &str, page_url: &str, feed: &Feed) -> Vec<Record> {
+    let mut out = Vec::with_capacity(feed.entries.len());
+    for e in &feed.entries {
+        let link = e.link.as_deref().and_then(|l| http::resolve(page_url, l));
+        let mut body = match e.body() {
+            Some(c) if c.kind == ContentType::Html => html::to_text(&c.value),
+            Some(c) => c.value.trim().to_string(),
+            None => String::new(),
+        };
+        if body.trim().is_empty() {
+            match &e.title {
+                Some(t) => body = t.clone(),
+                None => continue,
+            }
+        }
+        let published = e
+            .published
+            .as_deref()
+            .and_then(date::to_rfc3339)
+            .or_else(|| e.updated.as_deref().and_then(date::to_rfc3339));
+        let id = match (&e.id, &link) {
+            (Some(id), _) if id.contains(':') => id.trim().to_string(),
+            (Some(id), _) => format!("{feed_url}#{}", id.trim()),
+            (None, Some(l)) => l.clone(),
+            (None, None) => format!(
+                "{feed_url}#{}",
+                hash_id(&format!("{:?}\u{1}{:?}\u{1}{body}", e.title, e.published))
+            ),
+        };
+        let url = link.clone().unwrap_or_else(|| {
+            if id.starts_with("http://") || id.starts_with("https://") {
+                id.clone()
+            } else {
+                format!("{feed_url}#{}", hash_id(&id))
+            }
+        });
+        let kind = if e.in_reply_to.is_some() {
+            RecordKind::Reply
+        } else {
+            RecordKind::Post
+        };
+        let mut r = Record {
+            parent_id: e.in_reply_to.clone(),
+            author: e.author.clone(),
+            published,
+            title: e.title.clone(),
+            ..Record::new(id, url, kind, body)
+        };
+        if let Some(t) = &feed.title {
+            r = r.with_extra("feed", t.clone());
+        }
+        if !e.categories.is_empty() {
+            r = r.with_extra("tags", e.categories.join(","));
+        }
+        out.push(r);
+    }
+    out
+}

@@ -1,0 +1,174 @@
+//! Hostile plugins: each way a plugin can misbehave fails that plugin's call
+//! with an error naming the cause, and leaves every other source alone.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use hearken::demo::site::SiteServer;
+use hearken::plugin::gate::{Decision, HttpGate, MemoryAudit, NetworkPolicy, Requester};
+use hearken::plugin::{CallContext, CallLimits, LoadedPlugin, PluginError, PluginRuntime, SourceFailure};
+use hearken_tests::{load_fixture, runtime};
+
+/// A site with a robots.txt, a small page, a redirect to a host the plugin
+/// did not declare (same port, name `localhost`), and a response far over
+/// the cap.
+async fn hostile_site() -> SiteServer {
+    let router = Router::new()
+        .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /private/\n" }))
+        .route("/ok", get(|| async { "fine" }))
+        .route("/private/page", get(|| async { "secret" }))
+        .route(
+            "/redirect",
+            get(|headers: HeaderMap| async move {
+                let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:80");
+                let port = host.rsplit(':').next().unwrap_or("80");
+                (StatusCode::FOUND, [(header::LOCATION, format!("http://localhost:{port}/ok"))]).into_response()
+            }),
+        )
+        .route("/huge", get(|| async { vec![b'x'; 5 * 1024 * 1024] }));
+    SiteServer::serve(router).await.expect("serve")
+}
+
+struct Harness {
+    runtime: Arc<PluginRuntime>,
+    plugin: LoadedPlugin,
+    audit: Arc<MemoryAudit>,
+    gate: Arc<HttpGate>,
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let runtime = runtime();
+        let plugin = load_fixture(&runtime, "hearken_plugin_hostile").await;
+        let audit = Arc::new(MemoryAudit::default());
+        let gate = Arc::new(HttpGate::new(audit.clone()).expect("gate"));
+        Self { runtime, plugin, audit, gate }
+    }
+
+    fn ctx(&self) -> CallContext {
+        CallContext {
+            gate: Some(self.gate.clone()),
+            requester: Requester {
+                source: "hostile-source".into(),
+                plugin: self.plugin.info.name.clone(),
+                declared: self.plugin.info.hosts.clone(),
+                run_id: None,
+            },
+            network: NetworkPolicy {
+                // The operator grants both; the plugin declares only 127.0.0.1.
+                granted: vec!["127.0.0.1".into(), "localhost".into()],
+                max_response_bytes: 1024 * 1024,
+                timeout: Duration::from_secs(5),
+                min_interval: Duration::ZERO,
+                obey_robots: true,
+            },
+            inputs: Arc::new(Vec::new()),
+            max_input_bytes: 0,
+            scrubber: Some(Arc::new(|s: &str| s.to_string())),
+        }
+    }
+
+    async fn fetch(&self, config: serde_json::Value, limits: CallLimits) -> Result<(), PluginError> {
+        self.runtime.fetch(&self.plugin, self.ctx(), limits, &config.to_string(), None).await.map(|_| ())
+    }
+}
+
+fn limits() -> CallLimits {
+    CallLimits { time: Duration::from_secs(2), memory_bytes: 64 * 1024 * 1024 }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_infinite_loop_is_stopped_at_its_time_budget() {
+    let h = Harness::new().await;
+    let started = std::time::Instant::now();
+    let err = h.fetch(serde_json::json!({"mode": "loop"}), limits()).await.unwrap_err();
+    assert!(matches!(&err, PluginError::TimeBudget { plugin, budget } if plugin == "hostile" && *budget == Duration::from_secs(2)), "{err:?}");
+    assert!(err.to_string().contains("ran past its time budget of 2s"), "{err}");
+    // Stopped near the budget, not after the outer safety timeout.
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_memory_bomb_hits_the_cap() {
+    let h = Harness::new().await;
+    let err = h.fetch(serde_json::json!({"mode": "membomb"}), limits()).await.unwrap_err();
+    assert!(matches!(&err, PluginError::MemoryCap { cap, .. } if *cap == 64 * 1024 * 1024), "{err:?}");
+    assert!(err.to_string().contains("memory cap of 64 MiB"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_is_reported_as_a_panic() {
+    let h = Harness::new().await;
+    let err = h.fetch(serde_json::json!({"mode": "panic"}), limits()).await.unwrap_err();
+    assert!(matches!(&err, PluginError::Panicked { plugin } if plugin == "hostile"), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undeclared_host_is_denied_and_audited() {
+    let site = hostile_site().await;
+    let h = Harness::new().await;
+    let url = format!("http://localhost:{}/ok", site.addr().port());
+    let err = h.fetch(serde_json::json!({"mode": "undeclared-host", "url": url}), limits()).await.unwrap_err();
+    let PluginError::Source { error: SourceFailure::Http(msg), .. } = &err else { panic!("{err:?}") };
+    assert!(msg.contains("is not declared by plugin `hostile`"), "{msg}");
+    let audit = h.audit.entries();
+    assert!(
+        audit.iter().any(|e| e.decision == Decision::Denied && e.host.starts_with("localhost") && e.path == "/ok"),
+        "{audit:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_an_undeclared_host_is_denied() {
+    let site = hostile_site().await;
+    let h = Harness::new().await;
+    let url = site.url("redirect");
+    let err = h.fetch(serde_json::json!({"mode": "redirect", "url": url}), limits()).await.unwrap_err();
+    let PluginError::Source { error: SourceFailure::Http(msg), .. } = &err else { panic!("{err:?}") };
+    assert!(msg.contains("localhost") && msg.contains("is not declared"), "{msg}");
+    let audit = h.audit.entries();
+    let redirect = audit.iter().find(|e| e.path == "/redirect").expect("the first hop is audited");
+    assert_eq!((redirect.decision, redirect.status), (Decision::Allowed, Some(302)));
+    assert!(audit.iter().any(|e| e.decision == Decision::Denied && e.host.starts_with("localhost")), "{audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_over_the_cap_is_refused() {
+    let site = hostile_site().await;
+    let h = Harness::new().await;
+    let err = h.fetch(serde_json::json!({"mode": "oversize", "url": site.url("huge")}), limits()).await.unwrap_err();
+    let PluginError::Source { error: SourceFailure::Http(msg), .. } = &err else { panic!("{err:?}") };
+    assert!(msg.contains("TooLarge(1048576)"), "{msg}");
+    let audit = h.audit.entries();
+    assert!(audit.iter().any(|e| e.path == "/huge" && e.reason.as_deref().is_some_and(|r| r.contains("larger than the 1048576-byte cap"))), "{audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_txt_is_obeyed() {
+    let site = hostile_site().await;
+    let h = Harness::new().await;
+    let err = h.fetch(serde_json::json!({"mode": "oversize", "url": site.url("private/page")}), limits()).await.unwrap_err();
+    let PluginError::Source { error: SourceFailure::Http(msg), .. } = &err else { panic!("{err:?}") };
+    assert!(msg.contains("robots.txt") && msg.contains("disallows /private/page"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_importing_the_file_system_is_refused_at_load() {
+    let runtime = runtime();
+    let path = hearken_tests::fixture_plugin("hearken_plugin_fs_import");
+    let err = hearken::plugin::load_file(&runtime, &path).await.unwrap_err();
+    let PluginError::ForbiddenImport { import, .. } = &err else { panic!("{err:?}") };
+    assert!(import.starts_with("wasi:filesystem/"), "{import}");
+    assert!(err.to_string().contains("source plugins have no file system"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_bytes_are_not_a_plugin() {
+    let runtime = runtime();
+    let err = runtime.load(b"\0asm\x0d\0\x01\0garbage", "garbage.wasm").await.unwrap_err();
+    assert!(matches!(&err, PluginError::Invalid { origin, .. } if origin == "garbage.wasm"), "{err:?}");
+}
