@@ -22,23 +22,38 @@ use std::process::Command;
 const PLUGINS: &[(&str, &str, bool)] = &[
     ("hearken-plugin-forum", "hearken_plugin_forum", true),
     ("hearken-plugin-posts", "hearken_plugin_posts", true),
-    ("hearken-plugin-transcripts", "hearken_plugin_transcripts", true),
+    (
+        "hearken-plugin-transcripts",
+        "hearken_plugin_transcripts",
+        true,
+    ),
     ("hearken-plugin-hostile", "hearken_plugin_hostile", false),
-    ("hearken-plugin-fs-import", "hearken_plugin_fs_import", false),
+    (
+        "hearken-plugin-fs-import",
+        "hearken_plugin_fs_import",
+        false,
+    ),
 ];
 
 const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir.parent().expect("host/ lives inside the workspace").to_path_buf();
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir
+        .parent()
+        .expect("host/ lives inside the workspace")
+        .to_path_buf();
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     for dir in ["plugins", "wit"] {
         println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
     }
-    println!("cargo:rerun-if-changed={}", workspace.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("Cargo.lock").display()
+    );
 
     let target_dir = plugin_target_dir(&out_dir);
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -65,7 +80,9 @@ fn main() {
     ] {
         cmd.env_remove(var);
     }
-    let status = cmd.status().unwrap_or_else(|e| panic!("could not run cargo for the plugins: {e}"));
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("could not run cargo for the plugins: {e}"));
     if !status.success() {
         panic!(
             "building the source plugins for {TARGET} failed ({status}).\n\
@@ -78,12 +95,18 @@ fn main() {
     src.push_str("/// Built-in plugins: (artifact name, component bytes).\npub const BUILTIN: &[(&str, &[u8])] = &[\n");
     for (_, stem, _) in PLUGINS.iter().filter(|p| p.2) {
         let path = artifact(&artifacts, stem);
-        writeln!(src, "    ({stem:?}, include_bytes!({:?})),", path.display().to_string()).expect("write to String");
+        writeln!(
+            src,
+            "    ({stem:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to String");
     }
     src.push_str("];\n\n/// Test-fixture plugins: (artifact name, path to the component).\n#[allow(dead_code)]\npub const TEST_PLUGINS: &[(&str, &str)] = &[\n");
     for (_, stem, _) in PLUGINS.iter().filter(|p| !p.2) {
         let path = artifact(&artifacts, stem);
-        writeln!(src, "    ({stem:?}, {:?}),", path.display().to_string()).expect("write to String");
+        writeln!(src, "    ({stem:?}, {:?}),", path.display().to_string())
+            .expect("write to String");
     }
     src.push_str("];\n");
     std::fs::write(out_dir.join("plugins.rs"), src).expect("write plugins.rs");

@@ -13,7 +13,11 @@ use hearken_deid::{Deidentifier, Policy, eval};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
-    let Some(path) = args.iter().find(|a| !a.starts_with("--")).map(PathBuf::from) else {
+    let Some(path) = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+    else {
         eprintln!("usage: eval_deid FILE [--json]");
         return ExitCode::from(2);
     };

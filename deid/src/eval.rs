@@ -198,7 +198,9 @@ pub fn treatment(entity_type: &str, value: &str) -> Treatment {
             // "Czech Republic", "Cyprus (Greek)": a kept place, perhaps with a qualifier.
             let kept_place = (g.word(&key) | g.phrase(&key)) & KEPT != 0
                 || (words.iter().any(|w| g.word(w) & KEPT != 0)
-                    && words.iter().all(|w| g.word(w) & (KEPT | PROPER | FUNC) != 0));
+                    && words
+                        .iter()
+                        .all(|w| g.word(w) & (KEPT | PROPER | FUNC) != 0));
             if kept_place {
                 Treatment::Kept {
                     reason: "a state or country: Safe Harbor keeps it",
@@ -363,7 +365,9 @@ fn score(deid: &Deidentifier, records: &[Record], path: &Path) -> Result<EvalRep
                     let mut chars = 0;
                     let mut good = 0;
                     for (k, row) in &kinds {
-                        if k == kind || (*kind == IdentifierKind::Phone && *k == IdentifierKind::Fax) {
+                        if k == kind
+                            || (*kind == IdentifierKind::Phone && *k == IdentifierKind::Fax)
+                        {
                             chars += row.chars;
                             good += row.chars_in_labels;
                         }
@@ -388,7 +392,13 @@ fn score(deid: &Deidentifier, records: &[Record], path: &Path) -> Result<EvalRep
             }
         })
         .collect();
-    types.sort_by_key(|r| (r.labelled == 0, std::cmp::Reverse(r.labelled), r.entity_type.clone()));
+    types.sort_by_key(|r| {
+        (
+            r.labelled == 0,
+            std::cmp::Reverse(r.labelled),
+            r.entity_type.clone(),
+        )
+    });
     let labelled: u64 = types.iter().map(|r| u64::from(r.labelled)).sum();
     let found: u64 = types.iter().map(|r| u64::from(r.found)).sum();
     let chars: u64 = kinds.values().map(|r| r.chars).sum();
@@ -414,7 +424,11 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 fn harmonic(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -429,7 +443,15 @@ impl fmt::Display for EvalReport {
         writeln!(
             f,
             "{:<18} {:<14} {:>8} {:>7} {:>8} {:>9} {:>7}  {:>6} {:>8}",
-            "entity type", "our kind", "labelled", "found", "recall", "precision", "F1", "kept", "kept-rm"
+            "entity type",
+            "our kind",
+            "labelled",
+            "found",
+            "recall",
+            "precision",
+            "F1",
+            "kept",
+            "kept-rm"
         )?;
         writeln!(f, "{}", "-".repeat(98))?;
         for r in &self.types {
@@ -438,7 +460,11 @@ impl fmt::Display for EvalReport {
                 Treatment::Kept { .. } => "(kept)",
             };
             let (recall, labelled, found) = if r.labelled > 0 {
-                (format!("{:.3}", r.recall), r.labelled.to_string(), r.found.to_string())
+                (
+                    format!("{:.3}", r.recall),
+                    r.labelled.to_string(),
+                    r.found.to_string(),
+                )
             } else {
                 ("-".into(), "-".into(), "-".into())
             };
@@ -469,13 +495,14 @@ impl fmt::Display for EvalReport {
             self.f1
         )?;
         writeln!(f)?;
-        writeln!(f, "Kept on purpose (not scored; 'kept-rm' = removed anyway):")?;
+        writeln!(
+            f,
+            "Kept on purpose (not scored; 'kept-rm' = removed anyway):"
+        )?;
         for r in &self.types {
             if r.kept > 0 {
-                let reason = match treatment_reason(&r.entity_type, &r.treatment) {
-                    Some(reason) => reason,
-                    None => "some labels of this type are kept",
-                };
+                let reason = treatment_reason(&r.entity_type, &r.treatment)
+                    .unwrap_or("some labels of this type are kept");
                 writeln!(f, "  {:<18} {}", r.entity_type, reason)?;
             }
         }
@@ -486,9 +513,20 @@ impl fmt::Display for EvalReport {
         )?;
         writeln!(f)?;
         writeln!(f, "Removed, by our kind:")?;
-        writeln!(f, "  {:<16} {:>6} {:>8} {:>9}", "kind", "spans", "chars", "precision")?;
+        writeln!(
+            f,
+            "  {:<16} {:>6} {:>8} {:>9}",
+            "kind", "spans", "chars", "precision"
+        )?;
         for (k, r) in &self.kinds {
-            writeln!(f, "  {:<16} {:>6} {:>8} {:>9.3}", k.as_str(), r.spans, r.chars, r.precision)?;
+            writeln!(
+                f,
+                "  {:<16} {:>6} {:>8} {:>9.3}",
+                k.as_str(),
+                r.spans,
+                r.chars,
+                r.precision
+            )?;
         }
         writeln!(f)?;
         writeln!(f, "Misses ({}):", self.misses.len())?;
@@ -507,9 +545,13 @@ fn treatment_reason(entity_type: &str, t: &Treatment) -> Option<&'static str> {
     match t {
         Treatment::Kept { reason } => Some(reason),
         Treatment::Removed { .. } => match entity_type {
-            "DATE_TIME" => Some("a year on its own: Safe Harbor keeps years (other dates are scored)"),
+            "DATE_TIME" => {
+                Some("a year on its own: Safe Harbor keeps years (other dates are scored)")
+            }
             "AGE" => Some("an age of 89 or under: Safe Harbor keeps it (older ages are scored)"),
-            "GPE" | "LOCATION" => Some("a state or country: Safe Harbor keeps it (smaller places are scored)"),
+            "GPE" | "LOCATION" => {
+                Some("a state or country: Safe Harbor keeps it (smaller places are scored)")
+            }
             _ => None,
         },
     }
@@ -528,12 +570,21 @@ mod tests {
                 reason: "a year on its own: Safe Harbor keeps years"
             }
         );
-        assert!(matches!(treatment("DATE_TIME", "Tuesday"), Treatment::Removed { .. }));
+        assert!(matches!(
+            treatment("DATE_TIME", "Tuesday"),
+            Treatment::Removed { .. }
+        ));
         assert!(matches!(treatment("AGE", "34"), Treatment::Kept { .. }));
         assert!(matches!(treatment("AGE", "94"), Treatment::Removed { .. }));
         assert!(matches!(treatment("GPE", "Italy"), Treatment::Kept { .. }));
-        assert!(matches!(treatment("GPE", "United States"), Treatment::Kept { .. }));
-        assert!(matches!(treatment("GPE", "Espoo"), Treatment::Removed { .. }));
+        assert!(matches!(
+            treatment("GPE", "United States"),
+            Treatment::Kept { .. }
+        ));
+        assert!(matches!(
+            treatment("GPE", "Espoo"),
+            Treatment::Removed { .. }
+        ));
     }
 
     #[test]
@@ -575,10 +626,17 @@ mod tests {
     fn format_errors_do_not_quote_the_data() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.json");
-        std::fs::write(&path, r#"[{"full_text": "Maria Secretname", "spans": "oops"}]"#).unwrap();
+        std::fs::write(
+            &path,
+            r#"[{"full_text": "Maria Secretname", "spans": "oops"}]"#,
+        )
+        .unwrap();
         let deid = Deidentifier::new(&Policy::default()).unwrap();
         let err = evaluate(&deid, &path).unwrap_err().to_string();
-        assert!(!err.contains("Secretname") && !err.contains("oops"), "{err}");
+        assert!(
+            !err.contains("Secretname") && !err.contains("oops"),
+            "{err}"
+        );
         assert!(err.contains("line 1"), "{err}");
         std::fs::write(
             &path,

@@ -180,7 +180,10 @@ const CLOSED: &[(u32, &str)] = &[
         "january february march april may june july august september october november december jan feb mar \
          apr jun jul aug sep sept oct nov dec",
     ),
-    (WEEKDAY, "monday tuesday wednesday thursday friday saturday sunday"),
+    (
+        WEEKDAY,
+        "monday tuesday wednesday thursday friday saturday sunday",
+    ),
     (
         STREET,
         "street st avenue ave av road rd boulevard blvd lane ln drive dr court ct way place pl terrace ter \
@@ -224,7 +227,10 @@ const CLOSED: &[(u32, &str)] = &[
          interviewer caller client member host guest surname firstname lastname",
     ),
     (LABEL_ADDR, "address addr residence"),
-    (LABEL_PLACE, "city town location hometown where village county"),
+    (
+        LABEL_PLACE,
+        "city town location hometown where village county",
+    ),
     (
         PLACE_AFTER,
         "county city township parish borough village town district province prefecture municipality \
@@ -377,8 +383,16 @@ mod tests {
     fn no_two_entries_share_a_key() {
         let mut words = std::collections::HashSet::new();
         for text in [
-            FIRST_US, FIRST_WORLD, SURNAMES, PLACES_WORLD, PLACES_US, KEPT_PLACES, REGIONS, COMMON_WORDS,
-            RARE_WORDS, PROPER_NOUNS,
+            FIRST_US,
+            FIRST_WORLD,
+            SURNAMES,
+            PLACES_WORLD,
+            PLACES_US,
+            KEPT_PLACES,
+            REGIONS,
+            COMMON_WORDS,
+            RARE_WORDS,
+            PROPER_NOUNS,
         ] {
             for line in text.lines().filter(|l| !l.starts_with('#')) {
                 for w in crate::tokens::words_of(line) {

@@ -19,14 +19,17 @@
 //!
 //! Detection runs in three layers over one document, each cheap:
 //!
-//! 1. [`patterns`]: one combined regular expression finds everything with a shape (e-mails, URLs,
+//! 1. `patterns`: one combined regular expression finds everything with a shape (e-mails, URLs,
 //!    handles, phone, record and card numbers, dates, ages, IPs, postal forms), scanning the text once.
-//! 2. [`tokens`] + [`gazetteer`]: one pass cuts the text into words and looks each up, once, in a
+//! 2. `tokens` + `gazetteer`: one pass cuts the text into words and looks each up, once, in a
 //!    single hash map of flags built from name, place and word lists compiled into the binary.
-//! 3. [`names`]: rules over those tokens find names, places, street addresses and postcodes. Context
+//! 3. `names`: rules over those tokens find names, places, street addresses and postcodes. Context
 //!    (a title, a kinship word, a greeting) beats the lists, and a capitalised word that is in no
 //!    English word list is taken as a name: the approach of Philter, which is what gets recall near
 //!    0.99 on text full of names no list has heard of.
+//!
+//! Dates keep their year (`[DATE] 2024`) unless the year itself shows an age over 89; ages over 89
+//! become `90+`.
 //!
 //! Where layers disagree the more specific wins: operator patterns, then the caller's known names,
 //! then shaped identifiers, then the word rules. The output never contains an original identifier:
@@ -39,7 +42,7 @@
 pub mod eval;
 mod gazetteer;
 mod kind;
-pub mod names;
+mod names;
 mod patterns;
 mod policy;
 mod pseudonym;
@@ -48,7 +51,7 @@ mod tokens;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
 pub use kind::IdentifierKind;
@@ -145,7 +148,9 @@ impl Redacted {
 /// The de-identification stage: built once from a [`Policy`], used from many threads.
 pub struct Deidentifier {
     policy: Policy,
-    patterns: Patterns,
+    patterns: &'static Patterns,
+    /// The latest year of birth that shows an age over 89 (this year less 90), fixed when built.
+    old_year: u32,
     extra: Vec<(Regex, IdentifierKind)>,
     allow: Option<AhoCorasick>,
 }
@@ -203,7 +208,8 @@ impl Deidentifier {
         let _ = gazetteer::get();
         Ok(Deidentifier {
             policy: policy.clone(),
-            patterns: Patterns::new(),
+            patterns: Patterns::shared(),
+            old_year: current_year().saturating_sub(90),
             extra,
             allow,
         })
@@ -230,11 +236,10 @@ impl Deidentifier {
                 }
             }
         }
-        // Names the caller knows.
-        known_name_matches(text, known_names, &mut cands);
+
         // Shaped identifiers.
         let mut shaped = Vec::new();
-        self.patterns.find(text, &mut shaped);
+        self.patterns.find(text, self.old_year, &mut shaped);
         cands.extend(shaped.into_iter().map(|d| (d, Source::Shape)));
         // Allowed phrases.
         let allowed: Vec<(usize, usize)> = match &self.allow {
@@ -245,8 +250,10 @@ impl Deidentifier {
                 .collect(),
             None => Vec::new(),
         };
-        // Words: everything claimed so far is masked from the word rules.
+        // Names the caller knows.
         let mut toks = tokens::tokenize(text);
+        known_name_matches(text, &toks, known_names, &mut cands);
+        // Words: everything claimed so far is masked from the word rules.
         let claimed: Vec<(usize, usize)> = cands
             .iter()
             .map(|(d, _)| (d.start, d.end))
@@ -274,16 +281,22 @@ impl Deidentifier {
     }
 }
 
-/// A leftmost-longest, ASCII-case-insensitive automaton over lower-cased patterns. Non-ASCII
-/// letters are matched in the case given (and in lower case).
+/// The current calendar year (UTC), from the system clock.
+fn current_year() -> u32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Mean Gregorian year; off by at most a day around New Year, which is harmless here.
+    1970 + u32::try_from(secs / 31_556_952).unwrap_or(0)
+}
+
+/// A leftmost-longest, ASCII-case-insensitive automaton over the lower-cased allowed phrases, built
+/// once per `Deidentifier`. Non-ASCII letters are matched in lower case only.
 fn case_insensitive(patterns: &[String]) -> AhoCorasick {
     // Building an automaton from at most a few thousand short strings cannot fail; if it ever did,
     // matching nothing would be wrong, so an empty automaton is not an option either.
     #[allow(clippy::expect_used)]
-    // A non-contiguous NFA: built per document for known names, it must be cheap to build; the
-    // haystacks are short.
     AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(patterns)
@@ -296,27 +309,33 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// Detections for the caller's known names: the whole name, and each part of it, wherever they occur.
-fn known_name_matches(text: &str, known: &[&str], out: &mut Vec<(Detection, Source)>) {
+/// Detections for the caller's known names: each word of a name wherever it occurs as a word (any
+/// case, possessives included), and handles wherever they occur as text.
+///
+/// Words are compared by their fingerprints against the tokens already cut, so the cost is one
+/// comparison per token and name word, with nothing built per document. A word of a name that is
+/// also a common word ("Will", "Hope") is only taken where it is capitalised and does not open a
+/// sentence, or where it is possessive.
+fn known_name_matches(
+    text: &str,
+    toks: &tokens::Tokens,
+    known: &[&str],
+    out: &mut Vec<(Detection, Source)>,
+) {
     let g = gazetteer::get();
-    // (pattern, kind, needs capital): a part that is also a common word ("Will", "Hope") is only
-    // taken where it is capitalised and not starting a sentence, or possessive.
-    let mut pats: Vec<(String, IdentifierKind, bool)> = Vec::new();
+    let mut parts: Vec<(u64, bool)> = Vec::new();
+    let mut handles: Vec<String> = Vec::new();
     for name in known {
         let name = name.trim();
         if name.chars().count() < 2 {
             continue;
         }
-        let handle = name.starts_with('@') || name.contains(['@', '_']) || name.chars().any(|c| c.is_ascii_digit());
-        let kind = if handle {
-            IdentifierKind::Handle
-        } else {
-            IdentifierKind::Name
-        };
-        let one_word = !name.contains(|c: char| !c.is_alphanumeric());
-        if !one_word || handle {
-            // A single word is added below as a part, with the common-word guard.
-            pats.push((name.to_lowercase(), kind, false));
+        let handle = name.contains(['@', '_', '.']) || name.chars().any(|c| c.is_ascii_digit());
+        if handle {
+            let h = name.trim_start_matches('@').to_ascii_lowercase();
+            if h.len() >= 2 {
+                handles.push(h);
+            }
         }
         for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}') {
             let part = part.trim_matches(['\'', '\u{2019}']);
@@ -325,48 +344,49 @@ fn known_name_matches(text: &str, known: &[&str], out: &mut Vec<(Detection, Sour
             }
             let lower = part.to_lowercase();
             let flags = g.word(&lower);
-            if flags & gazetteer::TITLE != 0 && flags & gazetteer::NAMEISH == 0 {
+            let listed_name = flags & gazetteer::NAMEISH != 0;
+            if flags & (gazetteer::TITLE | gazetteer::FUNC) != 0 && !listed_name {
                 continue;
             }
             let needs_cap = flags & (gazetteer::COMMON | gazetteer::FUNC) != 0;
-            if flags & gazetteer::FUNC != 0 && flags & gazetteer::NAMEISH == 0 {
-                continue;
-            }
-            pats.push((lower, IdentifierKind::Name, needs_cap));
+            parts.push((gazetteer::key(&lower), needs_cap));
         }
     }
-    if pats.is_empty() {
-        return;
-    }
-    pats.sort();
-    pats.dedup_by(|a, b| a.0 == b.0);
-    let strings: Vec<String> = pats.iter().map(|p| p.0.clone()).collect();
-    let ac = case_insensitive(&strings);
-    // Non-ASCII names: match the lower-cased text too (the automaton folds ASCII case only).
-    let lowered;
-    let hay: &str = if strings.iter().any(|s| !s.is_ascii()) && text.to_lowercase().len() == text.len() {
-        lowered = text.to_lowercase();
-        &lowered
-    } else {
-        text
-    };
-    for m in ac.find_iter(hay) {
-        let (start, end) = (m.start(), m.end());
-        if !text.is_char_boundary(start) || !text.is_char_boundary(end) || !on_word_boundaries(text, start, end) {
-            continue;
-        }
-        let (_, kind, needs_cap) = &pats[m.pattern().as_usize()];
-        if *needs_cap {
-            let capital = text[start..].chars().next().is_some_and(char::is_uppercase);
-            let before = text[..start].trim_end_matches([' ', '\t']);
-            let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '"']);
-            let rest = &text[end..];
-            let possessive = rest.starts_with("'s") || rest.starts_with("\u{2019}s");
-            if !(capital && (!sentence_start || possessive)) {
+    if !parts.is_empty() {
+        for t in &toks.toks {
+            let Some(&(_, needs_cap)) = parts.iter().find(|(k, _)| *k == t.key) else {
+                continue;
+            };
+            if needs_cap && !(t.is_capitalised() && (!t.sent_start || t.possessive)) {
                 continue;
             }
+            out.push((
+                Detection::new(t.start, t.end, IdentifierKind::Name),
+                Source::Known,
+            ));
         }
-        out.push((Detection::new(start, end, *kind), Source::Known));
+    }
+    if !handles.is_empty() {
+        // ASCII lower-casing keeps every byte offset where it was.
+        let low = text.to_ascii_lowercase();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        for h in &handles {
+            for (pos, _) in low.match_indices(h.as_str()) {
+                let end = pos + h.len();
+                if word(text[..pos].chars().next_back()) || word(text[end..].chars().next()) {
+                    continue;
+                }
+                let start = if text[..pos].ends_with('@') {
+                    pos - 1
+                } else {
+                    pos
+                };
+                out.push((
+                    Detection::new(start, end, IdentifierKind::Handle),
+                    Source::Known,
+                ));
+            }
+        }
     }
 }
 
@@ -428,7 +448,9 @@ fn merge_adjacent(text: &str, dets: Vec<Detection>) -> Vec<Detection> {
         {
             let gap = &text[last.end..d.start];
             let joins = match d.kind {
-                IdentifierKind::Name | IdentifierKind::Organisation => gap.chars().all(|c| c == ' '),
+                IdentifierKind::Name | IdentifierKind::Organisation => {
+                    gap.chars().all(|c| c == ' ')
+                }
                 IdentifierKind::Address => gap.chars().all(|c| c == ' ' || c == ',' || c == '\t'),
                 IdentifierKind::Location => gap.chars().all(|c| c == ' '),
                 _ => false,
@@ -567,44 +589,4 @@ mod tests {
         let spans: Vec<(usize, usize)> = chosen.iter().map(|d| (d.start, d.end)).collect();
         assert_eq!(spans, vec![(3, 10), (11, 15)]);
     }
-}
-
-#[doc(hidden)]
-/// Timing of the layers, for profiling only.
-pub fn __profile(texts: &[String]) {
-    let pats = Patterns::new();
-    let t = std::time::Instant::now();
-    let mut n = 0;
-    for s in texts {
-        let mut v = Vec::new();
-        pats.find(s, &mut v);
-        n += v.len();
-    }
-    eprintln!("patterns {:?} {n}", t.elapsed());
-    let t = std::time::Instant::now();
-    let mut n = 0;
-    for s in texts {
-        n += tokens::tokenize(s).toks.len();
-    }
-    eprintln!("tokenize {:?} {n}", t.elapsed());
-    let t = std::time::Instant::now();
-    for s in texts {
-        let toks = tokens::tokenize(s);
-        let mut v = Vec::new();
-        names::detect(s, &toks, &[], &mut v);
-        n += v.len();
-    }
-    eprintln!("tokenize+names {:?} {n}", t.elapsed());
-    let d = Deidentifier::new(&Policy::default()).expect("x");
-    let t = std::time::Instant::now();
-    for s in texts {
-        n += d.redact(s, &[]).spans.len();
-    }
-    eprintln!("redact {:?} {n}", t.elapsed());
-    let t = std::time::Instant::now();
-    for s in texts {
-        let toks = tokens::tokenize(s);
-        n += toks.toks.len();
-    }
-    eprintln!("tokenize again {:?} {n}", t.elapsed());
 }

@@ -24,13 +24,15 @@
 //!    country is kept), and postcodes after a place.
 //!
 //! Text written all in lower case (common in forum posts) has no capitals to go on; it is detected
-//! as such and lower-case words are then judged by the lists and the context rules alone.
+//! as such and lower-case words are then judged by the lists and the context rules, and an unknown
+//! word is only a name if it is not a misspelling or a compound of common words ("questionaire",
+//! "bloodwork"). A word found to be a name once is a name wherever else it occurs in the document.
 
 use crate::IdentifierKind as K;
 use crate::gazetteer::{
     self, AMBIGUOUS, COMMON, FIRST, FUNC, GREET, KEPT, KIN, LABEL_ADDR, LABEL_NAME, LABEL_PLACE,
-    MONTH, MULTI_START, NAMEISH, NAMING, ORG_SUFFIX, PARTICLE, PLACE, PLACE_AFTER, PLACE_PREP, PROPER,
-    RARE, SPEECH, STATE_ABBR, STREET, SURNAME, TITLE, UNIT, WEEKDAY, WORD,
+    MONTH, MULTI_START, NAMEISH, NAMING, ORG_SUFFIX, PARTICLE, PLACE, PLACE_AFTER, PLACE_PREP,
+    PROPER, RARE, SPEECH, STATE_ABBR, STREET, SURNAME, TITLE, UNIT, WEEKDAY, WORD,
 };
 use crate::patterns::Detection;
 use crate::tokens::{GAP_DOT_SPACE, GAP_SPACE, Shape, Token, Tokens};
@@ -55,11 +57,10 @@ struct Ctx<'a> {
     lower_mode: bool,
 }
 
-
 /// Endings that mark a word in no list as a surname even when written in lower case.
 const NAME_ENDINGS: &[&str] = &[
-    "ova", "ová", "ovic", "ović", "ovich", "evich", "enko", "sson", "poulos", "idis", "escu", "wicz",
-    "ski", "shvili", "dze", "oglu", "zadeh", "ovna", "evna",
+    "ova", "ová", "ovic", "ović", "ovich", "evich", "enko", "sson", "poulos", "idis", "escu",
+    "wicz", "ski", "shvili", "dze", "oglu", "zadeh", "ovna", "evna",
 ];
 
 /// Well-known institutions whose name is no clue to where a patient lives.
@@ -97,34 +98,25 @@ pub(crate) fn detect(
         lower_mode: lower_mode(toks),
     };
     for (i, t) in toks.iter().enumerate() {
-        if t.masked && address_seeds.iter().any(|&(a, b)| t.start >= a && t.end <= b) {
+        if t.masked
+            && address_seeds
+                .iter()
+                .any(|&(a, b)| t.start >= a && t.end <= b)
+        {
             cx.labels[i] = Label::Addr;
         }
     }
-    let mut __t = std::time::Instant::now();
     cx.phrases();
-    PT[0].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.address_labels();
-    PT[1].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.addresses();
-    PT[2].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.address_blocks();
-    PT[3].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.context();
-    PT[4].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.gazetteer_and_unknown();
-    PT[5].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.pairs_and_adjacency();
-    PT[6].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.propagate();
-    PT[7].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.organisations();
-    PT[8].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.zips_after_places();
-    PT[9].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
     cx.emit(out);
-    PT[10].fetch_add(__t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); __t = std::time::Instant::now();
-
 }
 
 /// Whether the text is written (nearly) without capitals, so capitalisation says nothing.
@@ -144,7 +136,9 @@ fn lower_mode(toks: &[Token]) -> bool {
 }
 
 fn is_roman(s: &str) -> bool {
-    s.len() <= 6 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+    s.len() <= 6
+        && s.chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
 }
 
 fn year_like(s: &str) -> bool {
@@ -219,6 +213,42 @@ impl<'a> Ctx<'a> {
         if i > 0 && self.tight(i) && self.t(i - 1).has(PLACE_PREP) {
             return true;
         }
+        // "home city KIIKOINEN", "the University of PORVOO", "outskirts of Kissousa".
+        if i > 0
+            && self.tight(i)
+            && self.t(i - 1).has(LABEL_PLACE)
+            && self.t(i - 1).shape == Shape::Lower
+        {
+            return true;
+        }
+        if i > 1
+            && self.tight(i)
+            && self.lower(i - 1) == "of"
+            && matches!(
+                self.lower(i - 2),
+                "university"
+                    | "college"
+                    | "city"
+                    | "town"
+                    | "village"
+                    | "county"
+                    | "province"
+                    | "district"
+                    | "region"
+                    | "outskirts"
+                    | "suburbs"
+                    | "centre"
+                    | "center"
+                    | "hospital"
+                    | "mayor"
+            )
+        {
+            return true;
+        }
+        // A short line right above a line that starts with a country or state: the town of an address.
+        if self.t(i).line_start && self.line_above_country(i) {
+            return true;
+        }
         if i > 0 && self.t(i - 1).has(LABEL_PLACE) && self.gap(i).contains(':') {
             return true;
         }
@@ -230,6 +260,72 @@ impl<'a> Ctx<'a> {
             && self.same_line(i + 1)
             && self.gap(i + 1).contains(',')
             && self.t(i + 1).has(KEPT)
+    }
+
+    /// Token `i` is one edit (a letter missing, extra, changed or two swapped) from a common word:
+    /// "questionaire", "recieved". Only asked of unknown lower-case words in lower-case text.
+    fn typo_of_word(&self, i: usize) -> bool {
+        let w = self.lower(i);
+        if !w.is_ascii() || w.len() < 5 || w.len() > 20 {
+            return false;
+        }
+        let g = gazetteer::get();
+        let b = w.as_bytes();
+        let mut buf: Vec<u8> = Vec::with_capacity(b.len() + 1);
+        let is_word = |buf: &[u8]| std::str::from_utf8(buf).is_ok_and(|s| g.word(s) & COMMON != 0);
+        for k in 0..b.len() {
+            // deletion
+            buf.clear();
+            buf.extend_from_slice(&b[..k]);
+            buf.extend_from_slice(&b[k + 1..]);
+            if is_word(&buf) {
+                return true;
+            }
+            // transposition
+            if k + 1 < b.len() {
+                buf.clear();
+                buf.extend_from_slice(b);
+                buf.swap(k, k + 1);
+                if is_word(&buf) {
+                    return true;
+                }
+            }
+        }
+        for k in 0..=b.len() {
+            for c in b'a'..=b'z' {
+                // insertion
+                buf.clear();
+                buf.extend_from_slice(&b[..k]);
+                buf.push(c);
+                buf.extend_from_slice(&b[k..]);
+                if is_word(&buf) {
+                    return true;
+                }
+                // substitution
+                if k < b.len() && b[k] != c {
+                    buf.clear();
+                    buf.extend_from_slice(b);
+                    buf[k] = c;
+                    if is_word(&buf) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Token `i` starts a line of at most three words, and the next line starts with a kept place.
+    fn line_above_country(&self, i: usize) -> bool {
+        let n = self.toks.len();
+        let mut e = i + 1;
+        while e < n && !self.gap(e).contains('\n') {
+            if e - i >= 3 {
+                return false;
+            }
+            e += 1;
+        }
+        e < n && (self.t(e).has(KEPT) || self.labels[e] == Label::Keep) && !self.t(e).masked
     }
 
     /// Tokens `i..` that continue a name started before them: returns the index one past the run.
@@ -311,7 +407,10 @@ impl<'a> Ctx<'a> {
     /// "Address: …" — the rest of the line.
     fn address_labels(&mut self) {
         for i in 1..self.toks.len() {
-            if self.t(i - 1).has(LABEL_ADDR) && self.gap(i).contains(':') && !self.gap(i).contains('\n') {
+            if self.t(i - 1).has(LABEL_ADDR)
+                && self.gap(i).contains(':')
+                && !self.gap(i).contains('\n')
+            {
                 let mut j = i;
                 while j < self.toks.len() && (j == i || !self.gap(j).contains('\n')) {
                     j += 1;
@@ -341,7 +440,18 @@ impl<'a> Ctx<'a> {
             && self.tight(i)
             && matches!(
                 self.lower(i),
-                "mg" | "mcg" | "ml" | "g" | "kg" | "lb" | "lbs" | "units" | "iu" | "mmol" | "mm" | "cm" | "times"
+                "mg" | "mcg"
+                    | "ml"
+                    | "g"
+                    | "kg"
+                    | "lb"
+                    | "lbs"
+                    | "units"
+                    | "iu"
+                    | "mmol"
+                    | "mm"
+                    | "cm"
+                    | "times"
             )
     }
 
@@ -385,12 +495,20 @@ impl<'a> Ctx<'a> {
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
-            if !self.free(i) {
+            let t = self.t(i);
+            let may_start = matches!(t.shape, Shape::Number | Shape::Mixed)
+                || (t.is_alpha() && (t.is_capitalised() || t.has(STREET)))
+                || (self.lower_mode && t.shape == Shape::Lower && !t.has(FUNC));
+            if !self.free(i) || !may_start {
                 i += 1;
                 continue;
             }
             // A house number right before an address part found by shape: "45818 P.O. Box 242".
-            if self.is_house_number(i) && i + 1 < n && self.tight(i + 1) && self.labels[i + 1] == Label::Addr {
+            if self.is_house_number(i)
+                && i + 1 < n
+                && self.tight(i + 1)
+                && self.labels[i + 1] == Label::Addr
+            {
                 self.labels[i] = Label::Addr;
                 i += 1;
                 continue;
@@ -434,10 +552,17 @@ impl<'a> Ctx<'a> {
                 // Two numbers then capitalised street words to the end of the line: "9816 214 Pavlou Drandaki".
                 if end.is_none() && s == i + 2 && self.word(i).len() >= 3 {
                     let mut k = s;
-                    while k < n && k < s + 5 && self.tight(k) && self.free(k) && self.street_name_word(k, false) {
+                    while k < n
+                        && k < s + 5
+                        && self.tight(k)
+                        && self.free(k)
+                        && self.street_name_word(k, false)
+                    {
                         k += 1;
                     }
-                    let line_ends = k >= n || self.gap(k).contains('\n') || self.gap(k).trim_start().starts_with(['.', ',', '!', '?']);
+                    let line_ends = k >= n
+                        || self.gap(k).contains('\n')
+                        || self.gap(k).trim_start().starts_with(['.', ',', '!', '?']);
                     if k > s && line_ends {
                         end = Some(k);
                     }
@@ -451,7 +576,11 @@ impl<'a> Ctx<'a> {
                 }
             }
             // B. Street words then a number: "Via Tasso 129", "Koskikatu 25", "Pod Floriánem 1677".
-            if self.t(i).is_alpha() && (self.cap(i) || self.street_word(i)) {
+            // Not from an acronym: "ECOG 1", "HER2".
+            if self.t(i).is_alpha()
+                && (self.cap(i) || self.street_word(i))
+                && (self.t(i).shape != Shape::Upper || self.street_word(i))
+            {
                 let mut j = i;
                 let mut streety = false;
                 let mut all_unknown = true;
@@ -468,8 +597,9 @@ impl<'a> Ctx<'a> {
                 }
                 if j > i && j < n && self.tight(j) && self.is_house_number(j) && self.free(j) {
                     let num = self.word(j);
-                    let ok = (streety || (all_unknown && !self.t(i).has(PARTICLE)))
-                        && (!year_like(num) || streety)
+                    // A street type, or unknown words and a number that is not a year.
+                    let ok = (streety
+                        || (all_unknown && !self.t(i).has(PARTICLE) && !year_like(num)))
                         && !self.unit_of_measure(j + 1);
                     if ok {
                         self.mark(i, j + 1, Label::Addr);
@@ -487,7 +617,13 @@ impl<'a> Ctx<'a> {
     fn context(&mut self) {
         let n = self.toks.len();
         for i in 0..n {
-            if !self.free(i) || !self.t(i).is_alpha() {
+            let t = self.t(i);
+            // Most tokens are lower-case words that no trigger could make a name: skip them cheaply.
+            if !self.free(i)
+                || !t.is_alpha()
+                || t.has(FUNC)
+                || (t.shape == Shape::Lower && t.has(WORD | PROPER) && !t.has(NAMEISH))
+            {
                 continue;
             }
             let strength = self.trigger(i);
@@ -496,12 +632,7 @@ impl<'a> Ctx<'a> {
             }
             let max_extra = if strength == Trigger::Label { 4 } else { 3 };
             let end = self.extend_name(i + 1, max_extra);
-            let label = if strength == Trigger::Place {
-                Label::Loc
-            } else {
-                Label::Name
-            };
-            self.mark(i, end, label);
+            self.mark(i, end, Label::Name);
         }
     }
 
@@ -549,7 +680,10 @@ impl<'a> Ctx<'a> {
             if spaced && matches!(p_low, "i'm" | "i’m" | "im" | "it's" | "its") {
                 return Trigger::Weak;
             }
-            if p.has(GREET) && (p.sent_start || p.line_start) && (spaced || gap == ", " || gap == ",") {
+            if p.has(GREET)
+                && (p.sent_start || p.line_start)
+                && (spaced || gap == ", " || gap == ",")
+            {
                 return Trigger::Weak;
             }
             if i >= 2 && p_low == "you" && self.lower(i - 2) == "thank" && (spaced || gap == ", ") {
@@ -557,13 +691,19 @@ impl<'a> Ctx<'a> {
             }
             if t.line_start {
                 let lead = gap.rsplit('\n').next().unwrap_or("");
-                if lead.trim_start().starts_with(['-', '\u{2014}', '\u{2013}', '~']) {
+                if lead
+                    .trim_start()
+                    .starts_with(['-', '\u{2014}', '\u{2013}', '~'])
+                {
                     return Trigger::Weak;
                 }
             }
         } else if t.line_start {
             let lead = &self.text[..t.start];
-            if lead.trim_start().starts_with(['-', '\u{2014}', '\u{2013}', '~']) {
+            if lead
+                .trim_start()
+                .starts_with(['-', '\u{2014}', '\u{2013}', '~'])
+            {
                 return Trigger::Weak;
             }
         }
@@ -571,9 +711,21 @@ impl<'a> Ctx<'a> {
         if t.line_start
             && t.is_capitalised()
             && i + 1 < self.toks.len()
-            && self.gap(i + 1).trim_start_matches([' ', '\t']).starts_with(':')
+            && self
+                .gap(i + 1)
+                .trim_start_matches([' ', '\t'])
+                .starts_with(':')
             && (t.has(NAMEISH) || self.unknown(i))
-            && !t.has(FUNC | MONTH | WEEKDAY | LABEL_NAME | LABEL_ADDR | LABEL_PLACE | UNIT | STREET | TITLE)
+            && !t.has(
+                FUNC | MONTH
+                    | WEEKDAY
+                    | LABEL_NAME
+                    | LABEL_ADDR
+                    | LABEL_PLACE
+                    | UNIT
+                    | STREET
+                    | TITLE,
+            )
         {
             return Trigger::Speaker;
         }
@@ -583,7 +735,10 @@ impl<'a> Ctx<'a> {
             if t.possessive && t.has(NAMEISH) && !t.has(PROPER) {
                 return Trigger::Weak;
             }
-            if i + 1 < self.toks.len() && self.tight(i + 1) && self.t(i + 1).has(SPEECH) && t.has(NAMEISH)
+            if i + 1 < self.toks.len()
+                && self.tight(i + 1)
+                && self.t(i + 1).has(SPEECH)
+                && t.has(NAMEISH)
             {
                 return Trigger::Weak;
             }
@@ -603,7 +758,7 @@ impl<'a> Ctx<'a> {
                 g.starts_with([',', '!', '.', '?', '\n', ')', ':', ';']) || g.contains('\n')
             });
         match strength {
-            Trigger::None | Trigger::Place => false,
+            Trigger::None => false,
             Trigger::Speaker => true,
             Trigger::Strong | Trigger::Label => {
                 if capped {
@@ -681,18 +836,20 @@ impl<'a> Ctx<'a> {
         let upper = t.shape == Shape::Upper;
         let lower = t.shape == Shape::Lower;
         let named = t.has(NAMEISH | PLACE);
-        if upper && (len <= 3 || (len <= 4 && !named)) {
-            return None; // an acronym
-        }
-        if upper && is_roman(w) {
-            return None;
+        if upper {
+            // All capitals is how acronyms are written (FOLFOX, ECOG, HIPAA): only a place context
+            // ("flew to LEPPEN") makes one a place. Names in capitals are found by pairs, titles,
+            // labels and address blocks.
+            let _ = (len, w);
+            return (self.place_context(i) && !is_roman(w) && len >= 4 && t.flags & WORD == 0)
+                .then_some(Label::Loc);
         }
         if !named {
             if t.flags & (WORD | PROPER) != 0 {
                 return None;
             }
-            if lower && len < 4 {
-                return None;
+            if lower && (len < 4 || self.typo_of_word(i)) {
+                return None; // lower-case text: a short word or a misspelling, not a name
             }
             return Some(if self.place_context(i) {
                 Label::Loc
@@ -756,7 +913,10 @@ impl<'a> Ctx<'a> {
             let (a, b) = (self.t(i), self.t(i + 1));
             let determiner = i > 0
                 && self.tight(i)
-                && matches!(self.lower(i - 1), "the" | "a" | "an" | "this" | "that" | "these" | "those");
+                && matches!(
+                    self.lower(i - 1),
+                    "the" | "a" | "an" | "this" | "that" | "these" | "those"
+                );
             let pair = self.cap(i)
                 && self.cap(i + 1)
                 && a.has(FIRST)
@@ -768,12 +928,22 @@ impl<'a> Ctx<'a> {
                 && !determiner
                 && !(a.has(MONTH | WEEKDAY) && b.has(COMMON))
                 && !self.in_title_run(i);
-            if pair && (self.free(i) || self.labels[i] == Label::Name) && (self.free(i + 1) || self.labels[i + 1] == Label::Name) {
+            if pair
+                && (self.free(i) || self.labels[i] == Label::Name)
+                && (self.free(i + 1) || self.labels[i + 1] == Label::Name)
+            {
                 self.labels[i] = Label::Name;
                 self.labels[i + 1] = Label::Name;
             }
         }
         for _ in 0..3 {
+            if !self
+                .labels
+                .iter()
+                .any(|l| matches!(l, Label::Name | Label::Loc))
+            {
+                break;
+            }
             let mut changed = false;
             for i in 0..n {
                 if !self.free(i) {
@@ -788,12 +958,18 @@ impl<'a> Ctx<'a> {
                 let joins = match t.shape {
                     Shape::Initial => true,
                     // "Later Okafor called": a common word opening a sentence is not part of the name.
-                    Shape::Cap | Shape::Upper if t.sent_start && t.has(COMMON) && !t.has(FIRST) => false,
+                    Shape::Cap | Shape::Upper if t.sent_start && t.has(COMMON) && !t.has(FIRST) => {
+                        false
+                    }
                     Shape::Cap | Shape::Upper => {
-                        !t.has(FUNC | MONTH | WEEKDAY | TITLE | SPEECH | STREET | UNIT | ORG_SUFFIX)
-                            && (!t.has(KEPT) || t.has(NAMEISH))
-                            && (t.has(NAMEISH) || self.unknown(i))
-                            && !(t.shape == Shape::Upper && !t.has(NAMEISH))
+                        let blocked = t.has(
+                            FUNC | MONTH | WEEKDAY | TITLE | SPEECH | STREET | UNIT | ORG_SUFFIX,
+                        );
+                        // A listed name joins (a state name only if it is also a given name); an
+                        // unknown word joins unless it is in capitals (an acronym).
+                        !blocked
+                            && (t.has(NAMEISH)
+                                || (self.unknown(i) && !t.has(KEPT) && t.shape != Shape::Upper))
                     }
                     Shape::Lower => {
                         (t.has(PARTICLE)
@@ -869,14 +1045,23 @@ impl<'a> Ctx<'a> {
         if i > 0 && comma(i) && self.labels[i - 1] == Label::Name {
             return true;
         }
-        if i > 1 && self.tight(i) && is_conj(i - 1) && self.labels[i - 2] == Label::Name && (self.tight(i - 1) || comma(i - 1)) {
+        if i > 1
+            && self.tight(i)
+            && is_conj(i - 1)
+            && self.labels[i - 2] == Label::Name
+            && (self.tight(i - 1) || comma(i - 1))
+        {
             return true;
         }
         // Right: "Y, X" or "Y and X".
         if i + 1 < n && comma(i + 1) && self.labels[i + 1] == Label::Name {
             return true;
         }
-        i + 2 < n && self.tight(i + 1) && is_conj(i + 1) && self.tight(i + 2) && self.labels[i + 2] == Label::Name
+        i + 2 < n
+            && self.tight(i + 1)
+            && is_conj(i + 1)
+            && self.tight(i + 2)
+            && self.labels[i + 2] == Label::Name
     }
 
     // ---- pass 5b: the same word elsewhere in the document ----------------------------------------
@@ -884,7 +1069,7 @@ impl<'a> Ctx<'a> {
     /// A word found to be a name (or place) once is one everywhere in the document: "directed by Brad
     /// L Key and starring Key". A word that is also common is only taken where capitalised mid-sentence.
     fn propagate(&mut self) {
-        let mut names: Vec<(&'a str, Label)> = Vec::new();
+        let mut names: Vec<(u64, Label)> = Vec::new();
         for i in 0..self.toks.len() {
             let t = self.t(i);
             if matches!(self.labels[i], Label::Name | Label::Loc)
@@ -893,9 +1078,9 @@ impl<'a> Ctx<'a> {
                 && !t.has(FUNC | PARTICLE)
                 && !t.masked
             {
-                let l = self.lower(i);
-                if !names.iter().any(|(w, _)| *w == l) {
-                    names.push((l, self.labels[i]));
+                let k = t.key;
+                if !names.iter().any(|(w, _)| *w == k) {
+                    names.push((k, self.labels[i]));
                 }
             }
         }
@@ -907,8 +1092,8 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let t = self.t(i);
-            let l = self.lower(i);
-            let Some((_, label)) = names.iter().find(|(w, _)| *w == l) else {
+            let k = t.key;
+            let Some((_, label)) = names.iter().find(|(w, _)| *w == k) else {
                 continue;
             };
             let ok = if t.has(WORD | PROPER) {
@@ -921,10 +1106,39 @@ impl<'a> Ctx<'a> {
                             && self.t(i + 1).shape == Shape::Lower
                             && !matches!(
                                 self.lower(i + 1),
-                                "it" | "you" | "i" | "we" | "they" | "he" | "she" | "the" | "a" | "an"
-                                    | "this" | "that" | "there" | "be" | "not" | "is" | "was" | "are"
-                                    | "do" | "does" | "did" | "have" | "has" | "your" | "my" | "our"
-                                    | "his" | "her" | "their" | "me" | "us" | "them" | "all" | "so"
+                                "it" | "you"
+                                    | "i"
+                                    | "we"
+                                    | "they"
+                                    | "he"
+                                    | "she"
+                                    | "the"
+                                    | "a"
+                                    | "an"
+                                    | "this"
+                                    | "that"
+                                    | "there"
+                                    | "be"
+                                    | "not"
+                                    | "is"
+                                    | "was"
+                                    | "are"
+                                    | "do"
+                                    | "does"
+                                    | "did"
+                                    | "have"
+                                    | "has"
+                                    | "your"
+                                    | "my"
+                                    | "our"
+                                    | "his"
+                                    | "her"
+                                    | "their"
+                                    | "me"
+                                    | "us"
+                                    | "them"
+                                    | "all"
+                                    | "so"
                             )))
             } else {
                 true
@@ -946,14 +1160,23 @@ impl<'a> Ctx<'a> {
             // "Riverside Family Clinic"; "the Lupus Warriors support group in Dayton".
             let mut head = e;
             if !self.t(e).is_capitalised() {
-                if self.lower(e).starts_with("group") && e > 0 && self.tight(e) && self.lower(e - 1) == "support" {
+                if self.lower(e).starts_with("group")
+                    && e > 0
+                    && self.tight(e)
+                    && self.lower(e - 1) == "support"
+                {
                     head = e - 1;
                 } else {
                     continue;
                 }
             }
             let mut s = head;
-            while s > 0 && head - s < 5 && self.tight(s) && self.t(s - 1).is_capitalised() && !self.t(s - 1).has(FUNC) {
+            while s > 0
+                && head - s < 5
+                && self.tight(s)
+                && self.t(s - 1).is_capitalised()
+                && !self.t(s - 1).has(FUNC)
+            {
                 s -= 1;
             }
             if s == head {
@@ -1005,7 +1228,9 @@ impl<'a> Ctx<'a> {
                 && self.same_line(k)
                 && self.address_part(k)
                 && !self.gap(k).contains(':')
-                && (!self.gap(k).contains('.') || self.t(k - 1).has(STREET | UNIT) || self.t(k - 1).shape == Shape::Initial)
+                && (!self.gap(k).contains('.')
+                    || self.t(k - 1).has(STREET | UNIT)
+                    || self.t(k - 1).shape == Shape::Initial)
             {
                 self.label_address_part(k);
                 k += 1;
@@ -1025,7 +1250,8 @@ impl<'a> Ctx<'a> {
                 let line_ok = e - k <= 6
                     && (k..e).all(|m| self.address_part(m) || self.labels[m] == Label::Addr)
                     && (k + 1..e).all(|m| !self.gap(m).contains(':'))
-                    && !self.text[self.toks[e - 1].end..self.toks.get(e).map_or(self.text.len(), |t| t.start)]
+                    && !self.text[self.toks[e - 1].end
+                        ..self.toks.get(e).map_or(self.text.len(), |t| t.start)]
                         .trim_start()
                         .starts_with(':');
                 if !line_ok {
@@ -1075,7 +1301,9 @@ impl<'a> Ctx<'a> {
         let t = self.t(k);
         self.labels[k] = match t.shape {
             _ if t.has(KEPT) => Label::Keep,
-            Shape::Upper | Shape::Initial if t.has(STATE_ABBR) && self.word(k).len() == 2 => Label::Keep,
+            Shape::Upper | Shape::Initial if t.has(STATE_ABBR) && self.word(k).len() == 2 => {
+                Label::Keep
+            }
             Shape::Number | Shape::Mixed => Label::Zip,
             _ if self.street_word(k) => Label::Addr,
             _ => Label::Loc,
@@ -1104,7 +1332,9 @@ impl<'a> Ctx<'a> {
             let after_place = matches!(prev_label, Label::Loc | Label::Keep)
                 || t.has(KEPT)
                 || (t.shape == Shape::Upper && t.has(STATE_ABBR) && self.word(p).len() == 2);
-            if !after_place || (year_like(w) && !self.gap(i).contains(',')) && digits == 4 && !self.zip_block(i) {
+            if !after_place
+                || (year_like(w) && !self.gap(i).contains(',')) && digits == 4 && !self.zip_block(i)
+            {
                 continue;
             }
             if year_like(w) && !self.zip_block(i) {
@@ -1114,8 +1344,13 @@ impl<'a> Ctx<'a> {
             // "394 13", "7412 SL".
             if e < n && self.tight(e) && self.free(e) {
                 let nw = self.word(e);
-                let second = (self.t(e).shape == Shape::Number && (2..=3).contains(&nw.len()) && digits == 3)
-                    || (self.t(e).shape == Shape::Upper && nw.len() == 2 && digits == 4 && !self.t(e).has(STATE_ABBR));
+                let second = (self.t(e).shape == Shape::Number
+                    && (2..=3).contains(&nw.len())
+                    && digits == 3)
+                    || (self.t(e).shape == Shape::Upper
+                        && nw.len() == 2
+                        && digits == 4
+                        && !self.t(e).has(STATE_ABBR));
                 if second {
                     e += 1;
                 }
@@ -1173,7 +1408,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Trigger {
     None,
@@ -1186,9 +1420,6 @@ enum Trigger {
     Label,
     /// The token itself is a speaker's label at the start of a line ("Destiny: …").
     Speaker,
-    /// A place context.
-    #[allow(dead_code)]
-    Place,
 }
 
 #[cfg(test)]
@@ -1244,8 +1475,14 @@ mod tests {
 
     #[test]
     fn full_names_with_initials_and_particles() {
-        assert_eq!(names("signed by Karin M. Beike yesterday"), vec!["Karin M. Beike"]);
-        assert_eq!(names("we met Ludwig van Beethoven there"), vec!["Ludwig van Beethoven"]);
+        assert_eq!(
+            names("signed by Karin M. Beike yesterday"),
+            vec!["Karin M. Beike"]
+        );
+        assert_eq!(
+            names("we met Ludwig van Beethoven there"),
+            vec!["Ludwig van Beethoven"]
+        );
     }
 
     #[test]
@@ -1260,14 +1497,14 @@ mod tests {
             ("I live at 1234 Oak Street now", "1234 Oak Street"),
             ("meet me at Via Tasso 129 please", "Via Tasso 129"),
             ("it is 6750 Koskikatu 25 now", "6750 Koskikatu 25"),
-            ("at 3747 3911 fourth avenue today", "3747 3911 fourth avenue"),
+            (
+                "at 3747 3911 fourth avenue today",
+                "3747 3911 fourth avenue",
+            ),
             ("go to hersnapvej 18 now", "hersnapvej 18"),
         ] {
             let f = found(t);
-            assert!(
-                f.contains(&(K::Address, want.to_string())),
-                "{t}: {f:?}"
-            );
+            assert!(f.contains(&(K::Address, want.to_string())), "{t}: {f:?}");
         }
         assert!(found("I take Keytruda 200 every three weeks").is_empty());
         assert!(found("Stage 4 and Type 2").is_empty());
@@ -1277,7 +1514,10 @@ mod tests {
     fn address_block_lines() {
         let t = "6185 Pfarrgasse 91\n MITTERLOBMING\n Austria 26759";
         let f = found(t);
-        assert!(f.contains(&(K::Address, "6185 Pfarrgasse 91".into())), "{f:?}");
+        assert!(
+            f.contains(&(K::Address, "6185 Pfarrgasse 91".into())),
+            "{f:?}"
+        );
         assert!(f.contains(&(K::Location, "MITTERLOBMING".into())), "{f:?}");
         assert!(f.contains(&(K::Zip, "26759".into())), "{f:?}");
         assert!(!f.iter().any(|(_, s)| s.contains("Austria")), "{f:?}");
@@ -1297,6 +1537,3 @@ mod tests {
         assert!(!f.iter().any(|(k, _)| *k == K::Organisation), "{f:?}");
     }
 }
-
-pub static PT: [std::sync::atomic::AtomicU64; 16] = [const { std::sync::atomic::AtomicU64::new(0) }; 16];
-pub fn dump() { for (i,p) in PT.iter().enumerate() { eprintln!("pass {i}: {} ms", p.load(std::sync::atomic::Ordering::Relaxed)/1_000_000); } }

@@ -92,6 +92,8 @@ fn build() -> Vec<String> {
         format!("(?P<monthyear>{B}{month},?\\s+(?:of\\s+)?{YEAR}){B}"),
         format!("(?i:{B}(?:on|by|since|until|till|from|before|after)\\s+the\\s+)(?P<ordinal>{DAY}{ORD}){B}"),
         format!("(?i:{B}(?:in|since|until|till|during|by|early|late|mid|last|next|this|before|after|from|of|through|throughout|end\\s+of|start\\s+of)[\\s-]+)(?P<monthctx>(?:(?i:january|february|march|april|june|july|august|september|october|november|december)|May){B}(?:\\s*{DAY}{ORD}?{B})?(?:,?\\s+(?:of\\s+)?{YEAR}{B})?)"),
+        // A birth year on its own: removed only when it shows an age over 89 (checked in code).
+        format!("(?i:{B}born\\s+(?:in\\s+)?)(?P<birthyear>{YEAR}){B}"),
         // Ages over 89: only the number is removed (and written "90+").
         format!("(?P<age>{B}(?:9[0-9]|1[01][0-9]))(?:\\s*-?\\s*(?i:years?|yrs?)(?:\\s*-?\\s*(?i:olds?))?|\\s*(?i:yo|y/o|y\\.o\\.)){B}"),
         format!("(?i:{B}(?:aged|age|turned|turning|turns|age\\s+of)\\s+)(?P<age2>9[0-9]|1[01][0-9]){B}"),
@@ -120,8 +122,15 @@ pub(crate) struct Patterns {
     each: Vec<Regex>,
 }
 
+static SHARED: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
+
 impl Patterns {
-    pub(crate) fn new() -> Self {
+    /// The built-in patterns, compiled once per process and shared by every `Deidentifier`.
+    pub(crate) fn shared() -> &'static Patterns {
+        SHARED.get_or_init(Patterns::new)
+    }
+
+    fn new() -> Self {
         let alts = build();
         // The patterns are constants of this crate; failing to compile them is a bug that every test
         // catches, not a condition of input.
@@ -135,18 +144,34 @@ impl Patterns {
         Patterns { all, each }
     }
 
-    /// Every shaped identifier in `text`, in order, non-overlapping.
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Detection>) {
+    /// Every shaped identifier in `text`, in order, non-overlapping. Years up to `old_year` show an
+    /// age over 89 and are removed too (Safe Harbor: "all elements of dates, including year,
+    /// indicative of such age").
+    pub(crate) fn find(&self, text: &str, old_year: u32, out: &mut Vec<Detection>) {
         for m in self.all.find_iter(text) {
             let re = &self.each[m.pattern().as_usize()];
             // The same pattern, from the same place, finds the same match; now with its groups.
             let Some(caps) = re.captures_at(text, m.start()) else {
                 continue;
             };
-            if caps.get(0).is_some_and(|c| c.start() == m.start()) {
-                if let Some(d) = classify(text, &caps) {
-                    out.push(d);
+            if caps.get(0).is_some_and(|c| c.start() == m.start())
+                && let Some(mut d) = classify(text, &caps)
+            {
+                if let Some((a, b)) = d.year
+                    && text[a..b].parse::<u32>().is_ok_and(|y| y <= old_year)
+                {
+                    d.year = None;
                 }
+                if d.kind == K::Date
+                    && d.year.is_none()
+                    && caps.name("birthyear").is_some()
+                    && !text[d.start..d.end]
+                        .parse::<u32>()
+                        .is_ok_and(|y| y <= old_year)
+                {
+                    continue;
+                }
+                out.push(d);
             }
         }
     }
@@ -278,6 +303,9 @@ fn classify(text: &str, caps: &Captures<'_>) -> Option<Detection> {
     if let Some(m) = group("zipkw") {
         return Some(Detection::new(m.start(), m.end(), K::Zip));
     }
+    if let Some(m) = group("birthyear") {
+        return Some(Detection::new(m.start(), m.end(), K::Date));
+    }
     for name in [
         "iso",
         "dmy",
@@ -294,7 +322,8 @@ fn classify(text: &str, caps: &Captures<'_>) -> Option<Detection> {
                 let sep = group("dmysep").map_or("", |s| s.as_str());
                 let s = m.as_str();
                 // "1.2.10" is a version, not a date: dotted dates need a four-digit year.
-                let four = s.len() >= 4 && s.as_bytes()[s.len() - 4..].iter().all(u8::is_ascii_digit);
+                let four =
+                    s.len() >= 4 && s.as_bytes()[s.len() - 4..].iter().all(u8::is_ascii_digit);
                 if sep == "." && !four {
                     return None;
                 }
@@ -364,7 +393,7 @@ fn numeric_neighbour(text: &str, start: usize, end: usize) -> bool {
 
 /// The byte range of a four-digit year inside a date span, if there is one.
 fn find_year(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    let s = text[start..end].as_bytes();
+    let s = &text.as_bytes()[start..end];
     let mut i = 0;
     while i + 4 <= s.len() {
         let run = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
@@ -442,7 +471,11 @@ fn classify_number(text: &str, start: usize, mut end: usize) -> Option<Detection
         return None;
     }
     // Small numbers in a row ("12 15 18 22"); with dashes or dots they are a phone ("71-33-52-22").
-    if only_spaces && groups.len() >= 3 && groups.iter().all(|g| g.len() <= 2) && !s.starts_with('+') {
+    if only_spaces
+        && groups.len() >= 3
+        && groups.iter().all(|g| g.len() <= 2)
+        && !s.starts_with('+')
+    {
         return None;
     }
     // Two numbers separated by a space, then a capitalised word or a street: house numbers
@@ -548,7 +581,7 @@ mod tests {
 
     fn find(text: &str) -> Vec<(K, &str)> {
         let mut out = Vec::new();
-        Patterns::new().find(text, &mut out);
+        Patterns::shared().find(text, 1935, &mut out);
         out.iter()
             .map(|d| (d.kind, &text[d.start..d.end]))
             .collect()
@@ -658,7 +691,7 @@ mod tests {
             ("last Tuesday the 4th we", "Tuesday the 4th"),
         ] {
             let mut out = Vec::new();
-            Patterns::new().find(t, &mut out);
+            Patterns::shared().find(t, 1935, &mut out);
             assert_eq!(out.len(), 1, "{t}: {out:?}");
             assert_eq!(&t[out[0].start..out[0].end], want);
             assert_eq!(out[0].kind, K::Date);
@@ -670,6 +703,12 @@ mod tests {
             }
         }
         assert_eq!(find("founded in 1977 and"), vec![]);
+        // A birth year is kept unless it shows an age over 89 (the tests fix the cut-off at 1935).
+        assert_eq!(find("born in 1961 in"), vec![]);
+        assert_eq!(find("born in 1931 in"), vec![(K::Date, "1931")]);
+        let mut out = Vec::new();
+        Patterns::shared().find("born 02/14/1931 in", 1935, &mut out);
+        assert_eq!(out[0].year, None);
         assert_eq!(find("since 3/4 of us"), vec![(K::Date, "3/4")]);
         assert_eq!(find("about 3/4 of us"), vec![]);
         assert_eq!(find("in March we"), vec![(K::Date, "March")]);
@@ -713,15 +752,27 @@ mod tests {
             find("did:plc:ewvi7nxzyoun6zhxrhs64oiz posted"),
             vec![(K::Handle, "did:plc:ewvi7nxzyoun6zhxrhs64oiz")]
         );
-        assert_eq!(find("thanks u/spoonie_life"), vec![(K::Handle, "u/spoonie_life")]);
-        assert_eq!(find("host 192.168.10.4 down"), vec![(K::Ip, "192.168.10.4")]);
+        assert_eq!(
+            find("thanks u/spoonie_life"),
+            vec![(K::Handle, "u/spoonie_life")]
+        );
+        assert_eq!(
+            find("host 192.168.10.4 down"),
+            vec![(K::Ip, "192.168.10.4")]
+        );
         assert_eq!(
             find("addr 6e40:4041:c617:e898:c11:40d2:c669:2eb4 ok"),
             vec![(K::Ip, "6e40:4041:c617:e898:c11:40d2:c669:2eb4")]
         );
-        assert_eq!(find("addr fe80::1ff:fe23:4567:890a ok"), vec![(K::Ip, "fe80::1ff:fe23:4567:890a")]);
+        assert_eq!(
+            find("addr fe80::1ff:fe23:4567:890a ok"),
+            vec![(K::Ip, "fe80::1ff:fe23:4567:890a")]
+        );
         assert_eq!(find("at 14:11:22 ok"), vec![]);
-        assert_eq!(find("see mychartportal.org"), vec![(K::Url, "mychartportal.org")]);
+        assert_eq!(
+            find("see mychartportal.org"),
+            vec![(K::Url, "mychartportal.org")]
+        );
         assert_eq!(find("e.g. this"), vec![]);
     }
 
@@ -732,7 +783,10 @@ mod tests {
         assert_eq!(find("London SW1A 1AA"), vec![(K::Zip, "SW1A 1AA")]);
         assert_eq!(
             find("PSC 7589, Box 0572\nAPO AE 20040"),
-            vec![(K::Address, "PSC 7589, Box 0572"), (K::Address, "APO AE 20040")]
+            vec![
+                (K::Address, "PSC 7589, Box 0572"),
+                (K::Address, "APO AE 20040")
+            ]
         );
         assert_eq!(find("Apt. 591"), vec![(K::Address, "Apt. 591")]);
         assert_eq!(find("P.O. Box 211"), vec![(K::Address, "P.O. Box 211")]);

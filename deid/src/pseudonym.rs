@@ -160,7 +160,10 @@ mod tests {
         let path = dir.path().join("pseudonym.key");
         fs::write(&path, [9u8; 20]).unwrap();
         let err = PseudonymKey::load_or_create(&path).unwrap_err();
-        assert!(matches!(err, DeidError::KeyCorrupt { found: 20, .. }), "{err:?}");
+        assert!(
+            matches!(err, DeidError::KeyCorrupt { found: 20, .. }),
+            "{err:?}"
+        );
         let msg = err.to_string();
         assert!(msg.contains("corrupt") && msg.contains("20"), "{msg}");
         assert_eq!(fs::read(&path).unwrap(), vec![9u8; 20]);

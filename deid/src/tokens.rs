@@ -51,6 +51,8 @@ pub(crate) struct Token {
     pub lower: (usize, usize),
     /// What separates this token from the one before: [`GAP_SPACE`], [`GAP_DOT_SPACE`] …
     pub gap: u8,
+    /// Fingerprint of the lower-cased token ([`gazetteer::key`]), for comparing tokens cheaply.
+    pub key: u64,
 }
 
 /// Only spaces or tabs (at least one) before the token.
@@ -150,8 +152,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
         let first_upper = c.is_uppercase();
         let mut last = c;
         let mut possessive = false;
-        loop {
-            let Some(&(i, d)) = iter.peek() else { break };
+        while let Some(&(i, d)) = iter.peek() {
             if d.is_alphanumeric() {
                 count(d);
                 end = i + d.len_utf8();
@@ -160,7 +161,8 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
                 continue;
             }
             // A joiner continues the token only when a letter or digit follows it.
-            let joins = d == '-' || is_apostrophe(d) || ((d == '.' || d == ',') && last.is_numeric());
+            let joins =
+                d == '-' || is_apostrophe(d) || ((d == '.' || d == ',') && last.is_numeric());
             if !joins {
                 break;
             }
@@ -247,6 +249,7 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
             masked: false,
             lower: (lo, all_lower.len()),
             gap: gap_kind(gap),
+            key: gazetteer::key(&lower),
         });
         prev_end = end;
     }
@@ -258,9 +261,10 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
 
 /// Street types that end compound street names ("Koskikatu", "Pfarrgasse", "Sludevej").
 const STREET_SUFFIXES: &[&str] = &[
-    "katu", "kuja", "polku", "tie", "vej", "gade", "gatan", "gata", "vägen", "vagen", "veien", "vegen",
-    "gasse", "straße", "strasse", "weg", "platz", "allee", "laan", "straat", "plein", "gracht", "dijk",
-    "utca", "tänav", "iela", "gatvė", "braut", "vegur", "sokak", "ring", "damm", "ufer", "stræde",
+    "katu", "kuja", "polku", "tie", "vej", "gade", "gatan", "gata", "vägen", "vagen", "veien",
+    "vegen", "gasse", "straße", "strasse", "weg", "platz", "allee", "laan", "straat", "plein",
+    "gracht", "dijk", "utca", "tänav", "iela", "gatvė", "braut", "vegur", "sokak", "ring", "damm",
+    "ufer", "stræde",
 ];
 
 /// A word in no English list that ends in a street type.
@@ -276,9 +280,8 @@ fn sentence_break(gap: &str, prev: Option<&Token>) -> bool {
     let mut brk = false;
     for c in gap.chars() {
         match c {
-            '!' | '?' | ':' | ';' | '"' | '\u{201c}' | '\u{201d}' | '(' | ')' | '>' | '*' | '\u{2022}' => {
-                brk = true
-            }
+            '!' | '?' | ':' | ';' | '"' | '\u{201c}' | '\u{201d}' | '(' | ')' | '>' | '*'
+            | '\u{2022}' => brk = true,
             '.' => {
                 // "Dr. Okafor", "K. Beike", "St. John": an abbreviation's dot does not end a sentence.
                 let abbrev = prev.is_some_and(|p| {
@@ -319,7 +322,8 @@ fn lookup(g: &Gazetteer, word: &str, buf: &mut String) -> u32 {
         let tail = tail.trim_start_matches(['\'', '\u{2019}']);
         if matches!(tail, "m" | "re" | "ve" | "ll" | "d" | "t" | "s") {
             let h = g.word(head);
-            if h & (WORD | FUNC) != 0 || matches!(head, "don" | "won" | "can" | "isn" | "ain" | "y") {
+            if h & (WORD | FUNC) != 0 || matches!(head, "don" | "won" | "can" | "isn" | "ain" | "y")
+            {
                 return COMMON | FUNC;
             }
         }
@@ -336,6 +340,16 @@ fn lookup(g: &Gazetteer, word: &str, buf: &mut String) -> u32 {
             names |= f & (gazetteer::NAMEISH | gazetteer::PLACE | gazetteer::PROPER);
         }
         return if all_words { RARE } else { names };
+    }
+    // Compounds written in lower case: "bloodwork". (Capitalised compounds are often places:
+    // "Greenville", "Riverside".)
+    if lower.is_ascii() && lower.len() >= 7 && !word.starts_with(|c: char| c.is_uppercase()) {
+        for cut in 3..=lower.len() - 3 {
+            let (a, b) = lower.split_at(cut);
+            if g.word(a) & COMMON != 0 && g.word(b) & COMMON != 0 {
+                return RARE;
+            }
+        }
     }
     // Inflections: "hobbits", "worried", "Thinking".
     for suffix in ["s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ies"] {
@@ -443,7 +457,16 @@ mod tests {
         let text = "Maria's O'Brien don't Mayo-Walters 3.5 1,000 James' end.";
         assert_eq!(
             words(text),
-            vec!["Maria", "O'Brien", "don't", "Mayo-Walters", "3.5", "1,000", "James", "end"]
+            vec![
+                "Maria",
+                "O'Brien",
+                "don't",
+                "Mayo-Walters",
+                "3.5",
+                "1,000",
+                "James",
+                "end"
+            ]
         );
         let toks = tokenize(text).toks;
         assert!(toks[0].possessive);

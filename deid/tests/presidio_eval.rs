@@ -18,7 +18,10 @@ fn presidio_synthetic_set_meets_the_targets() {
             "evaluation data missing under CI: {}",
             path.display()
         );
-        eprintln!("notice: {} not found; skipping the evaluation", path.display());
+        eprintln!(
+            "notice: {} not found; skipping the evaluation",
+            path.display()
+        );
         return;
     }
     let deid = Deidentifier::new(&Policy::default()).unwrap();
@@ -39,7 +42,11 @@ fn presidio_synthetic_set_meets_the_targets() {
         assert!(row.recall >= 0.99, "{ty} recall {:.3} < 0.99", row.recall);
     }
     assert!(report.recall >= 0.95, "overall recall {:.3}", report.recall);
-    assert!(report.precision >= 0.85, "overall precision {:.3}", report.precision);
+    assert!(
+        report.precision >= 0.85,
+        "overall precision {:.3}",
+        report.precision
+    );
     // What we keep on purpose must really be kept, not quietly removed: years and ages under 90.
     let date = report.row("DATE_TIME").unwrap();
     assert!(date.kept > 0);

@@ -4,7 +4,7 @@
 use hearken_deid::{Deidentifier, ExtraPattern, IdentifierKind as K, Policy};
 
 fn deid() -> Deidentifier {
-    Deidentifier::new(&Policy::default()).unwrap()
+    Deidentifier::new(&Policy::default()).expect("default policy builds")
 }
 
 /// Redacts and checks that nothing in `gone` survives and everything in `kept` does.
@@ -15,7 +15,11 @@ fn check(text: &str, gone: &[&str], kept: &[&str]) -> String {
         assert!(!out.text.contains(g), "{g:?} survived in {:?}", out.text);
     }
     for k in kept {
-        assert!(out.text.contains(k), "{k:?} was removed from {:?}", out.text);
+        assert!(
+            out.text.contains(k),
+            "{k:?} was removed from {:?}",
+            out.text
+        );
     }
     out.text
 }
@@ -90,7 +94,11 @@ fn every_kind_is_found_and_counted() {
         "4111",
         "AB12345X",
     ] {
-        assert!(!out.text.contains(secret), "{secret:?} survived in {:?}", out.text);
+        assert!(
+            !out.text.contains(secret),
+            "{secret:?} survived in {:?}",
+            out.text
+        );
     }
     // The state is kept.
     assert!(out.text.contains("Ohio"), "{}", out.text);
@@ -110,20 +118,33 @@ fn dates_keep_the_year_in_every_form() {
     ] {
         let out = deid().redact(text, &[]);
         assert_eq!(out.counts.get(&K::Date), Some(&1), "{text} -> {}", out.text);
-        assert!(!out.text.contains("March") && !out.text.contains("Tuesday") && !out.text.contains("4th"));
+        assert!(
+            !out.text.contains("March")
+                && !out.text.contains("Tuesday")
+                && !out.text.contains("4th")
+        );
         match year {
             Some(y) => assert!(out.text.contains(&format!("[DATE] {y}")), "{}", out.text),
             None => assert!(out.text.contains("[DATE]"), "{}", out.text),
         }
     }
     // A year on its own is not an identifier.
-    assert_eq!(check("I was diagnosed in 2019.", &[], &["2019"]), "I was diagnosed in 2019.");
+    assert_eq!(
+        check("I was diagnosed in 2019.", &[], &["2019"]),
+        "I was diagnosed in 2019."
+    );
 }
 
 #[test]
 fn ages_over_89_become_90_plus_and_younger_ages_stay() {
-    let out = deid().redact("My grandmother is 96 years old and my dad is 64 years old.", &[]);
-    assert_eq!(out.text, "My grandmother is 90+ years old and my dad is 64 years old.");
+    let out = deid().redact(
+        "My grandmother is 96 years old and my dad is 64 years old.",
+        &[],
+    );
+    assert_eq!(
+        out.text,
+        "My grandmother is 90+ years old and my dad is 64 years old."
+    );
     let out = deid().redact("A 101-year-old patient.", &[]);
     assert_eq!(out.text, "A 90+-year-old patient.");
 }
@@ -145,7 +166,16 @@ fn clinicians_relatives_greetings_and_sign_offs() {
                 My name is Tomasz Kowalczyk.\n\nThanks, Priya\n— Tom";
     let out = check(
         text,
-        &["Jenny", "Okafor", "Adaeze", "Ngozi", "Tomasz", "Kowalczyk", "Priya", "Tom"],
+        &[
+            "Jenny",
+            "Okafor",
+            "Adaeze",
+            "Ngozi",
+            "Tomasz",
+            "Kowalczyk",
+            "Priya",
+            "Tom",
+        ],
         &["Dr.", "nurse", "wife", "Thanks"],
     );
     assert!(out.starts_with("Hi [NAME],"), "{out}");
@@ -172,7 +202,10 @@ fn drug_and_condition_names_are_kept() {
 fn allow_list_beats_the_rules() {
     let text = "The Zorblatt trial starts soon.";
     let plain = deid().redact(text, &[]);
-    assert!(!plain.text.contains("Zorblatt"), "an unknown capitalised word is removed by default");
+    assert!(
+        !plain.text.contains("Zorblatt"),
+        "an unknown capitalised word is removed by default"
+    );
     let policy = Policy {
         allow: vec!["zorblatt".into()],
         ..Policy::default()
@@ -215,7 +248,9 @@ fn known_names_are_replaced_everywhere() {
     let text = "ROSA DELGADO: my sister drives me.\nHANNAH: Thanks Rosa. Did rosa's clinic pay? \
                 I saw Delgado's note. Maria's too.";
     let out = deid().redact(text, &["Rosa Delgado", "Hannah", "Maria"]);
-    for s in ["ROSA", "DELGADO", "Rosa", "rosa", "Delgado", "HANNAH", "Maria"] {
+    for s in [
+        "ROSA", "DELGADO", "Rosa", "rosa", "Delgado", "HANNAH", "Maria",
+    ] {
         assert!(!out.text.contains(s), "{s} survived in {}", out.text);
     }
     assert!(out.text.contains("[NAME]'s clinic"), "{}", out.text);
@@ -274,8 +309,15 @@ fn placeholders_never_contain_the_original() {
 fn spans_point_into_the_original() {
     let text = "Ask Dr. Okafor on 614-555-0199.";
     let out = deid().redact(text, &[]);
-    let removed: Vec<(&str, K)> = out.spans.iter().map(|s| (&text[s.start..s.end], s.kind)).collect();
-    assert_eq!(removed, vec![("Okafor", K::Name), ("614-555-0199", K::Phone)]);
+    let removed: Vec<(&str, K)> = out
+        .spans
+        .iter()
+        .map(|s| (&text[s.start..s.end], s.kind))
+        .collect();
+    assert_eq!(
+        removed,
+        vec![("Okafor", K::Name), ("614-555-0199", K::Phone)]
+    );
 }
 
 #[test]
@@ -316,4 +358,25 @@ fn unusual_text_never_panics() {
     for (i, _) in text.char_indices() {
         let _ = d.redact(&text[..i], &["Zoë"]);
     }
+}
+
+#[test]
+fn lower_case_posts_keep_compounds_and_misspellings() {
+    let text = "went to screening and it was alot. they did bloodwork and a questionaire \
+                about my mood. my wife priya drove me.";
+    let out = deid().redact(text, &[]);
+    assert!(
+        out.text.contains("bloodwork") && out.text.contains("questionaire"),
+        "{}",
+        out.text
+    );
+    assert!(!out.text.contains("priya"), "{}", out.text);
+}
+
+#[test]
+fn a_birth_year_showing_an_age_over_89_goes_too() {
+    let out = deid().redact("Mum was born in 1925 and I was born in 1980.", &[]);
+    assert_eq!(out.text, "Mum was born in [DATE] and I was born in 1980.");
+    let out = deid().redact("She was born on 02/14/1925.", &[]);
+    assert_eq!(out.text, "She was born on [DATE].");
 }

@@ -208,10 +208,22 @@ mod tests {
 
     #[test]
     fn labels_follow_vader_thresholds() {
-        assert_eq!(SentimentLabel::from_compound(0.05), SentimentLabel::Positive);
-        assert_eq!(SentimentLabel::from_compound(0.0499), SentimentLabel::Neutral);
-        assert_eq!(SentimentLabel::from_compound(-0.05), SentimentLabel::Negative);
-        assert_eq!(SentimentLabel::from_compound(-0.0499), SentimentLabel::Neutral);
+        assert_eq!(
+            SentimentLabel::from_compound(0.05),
+            SentimentLabel::Positive
+        );
+        assert_eq!(
+            SentimentLabel::from_compound(0.0499),
+            SentimentLabel::Neutral
+        );
+        assert_eq!(
+            SentimentLabel::from_compound(-0.05),
+            SentimentLabel::Negative
+        );
+        assert_eq!(
+            SentimentLabel::from_compound(-0.0499),
+            SentimentLabel::Neutral
+        );
     }
 
     #[test]
@@ -240,9 +252,17 @@ mod tests {
             run_id: "r".into(),
             extra: BTreeMap::new(),
         };
-        let ok = Span { term: "travel".into(), start: 7, end: 13 };
+        let ok = Span {
+            term: "travel".into(),
+            start: 7,
+            end: 13,
+        };
         assert_eq!(doc.quote(&ok), Some("travel"));
-        let bad = Span { term: "x".into(), start: 3, end: 4 };
+        let bad = Span {
+            term: "x".into(),
+            start: 3,
+            end: 4,
+        };
         assert_eq!(doc.quote(&bad), None);
         let json = serde_json::to_string(&doc).unwrap();
         let back: AnalysedDocument = serde_json::from_str(&json).unwrap();

@@ -121,8 +121,17 @@ impl DataDir {
 
     /// Create the directory and its subdirectories.
     pub fn create(&self) -> Result<(), AppError> {
-        for dir in [self.root.clone(), self.index(), self.plugins(), self.cache(), self.reports()] {
-            std::fs::create_dir_all(&dir).map_err(|source| AppError::CreateDir { path: dir.clone(), source })?;
+        for dir in [
+            self.root.clone(),
+            self.index(),
+            self.plugins(),
+            self.cache(),
+            self.reports(),
+        ] {
+            std::fs::create_dir_all(&dir).map_err(|source| AppError::CreateDir {
+                path: dir.clone(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -130,13 +139,19 @@ impl DataDir {
     /// Open (or create) the index.
     pub fn open_index(&self) -> Result<Index, AppError> {
         let path = self.index();
-        std::fs::create_dir_all(&path).map_err(|source| AppError::CreateDir { path: path.clone(), source })?;
+        std::fs::create_dir_all(&path).map_err(|source| AppError::CreateDir {
+            path: path.clone(),
+            source,
+        })?;
         Index::open_or_create(&path).map_err(|source| AppError::Index { path, source })
     }
 
     /// Open (or create) the state store.
     pub fn open_state(&self) -> Result<StateStore, AppError> {
-        std::fs::create_dir_all(&self.root).map_err(|source| AppError::CreateDir { path: self.root.clone(), source })?;
+        std::fs::create_dir_all(&self.root).map_err(|source| AppError::CreateDir {
+            path: self.root.clone(),
+            source,
+        })?;
         Ok(StateStore::open(&self.state())?)
     }
 }
@@ -144,13 +159,18 @@ impl DataDir {
 /// Build the pipeline from the configuration.
 pub fn build_pipeline(config: &Config, data: &DataDir) -> Result<Pipeline, AppError> {
     let policy: Policy = match &config.deid {
-        Some(table) => toml::Value::Table(table.clone()).try_into::<Policy>().map_err(|e| AppError::DeidPolicy(e.to_string()))?,
+        Some(table) => toml::Value::Table(table.clone())
+            .try_into::<Policy>()
+            .map_err(|e| AppError::DeidPolicy(e.to_string()))?,
         None => Policy::default(),
     };
     let deid = Deidentifier::new(&policy)?;
     let key = PseudonymKey::load_or_create(&data.key())?;
     let codebook = load_codebook(config)?;
-    let language = LanguageConfig { expected: config.analysis.languages.clone(), ..LanguageConfig::default() };
+    let language = LanguageConfig {
+        expected: config.analysis.languages.clone(),
+        ..LanguageConfig::default()
+    };
     let analyzer = Analyzer::with_language(codebook, &language)?;
     Ok(Pipeline::new(DeidStage { deid, key }, analyzer))
 }
@@ -159,7 +179,10 @@ pub fn build_pipeline(config: &Config, data: &DataDir) -> Result<Pipeline, AppEr
 pub fn load_codebook(config: &Config) -> Result<Codebook, AppError> {
     match &config.analysis.codebook {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| AppError::Codebook { path: path.clone(), source })?;
+            let text = std::fs::read_to_string(path).map_err(|source| AppError::Codebook {
+                path: path.clone(),
+                source,
+            })?;
             Ok(Codebook::from_toml_str(&text, &path.display().to_string())?)
         }
         None => Ok(Codebook::default_trial()),
@@ -203,26 +226,58 @@ pub struct Opened {
     pub registry: PluginRegistry,
 }
 
-/// Open the data directory for ingestion: state, index writer, pipeline,
-/// plugin runtime and registry.
-pub async fn open_for_ingest(config: &Config, data: DataDir) -> Result<Opened, AppError> {
-    data.create()?;
-    let state = data.open_state()?;
-    let interrupted = state.mark_interrupted_runs()?;
-    if interrupted > 0 {
-        tracing::warn!("{interrupted} run(s) left unfinished by an earlier process were marked interrupted");
-    }
-    let index = data.open_index()?;
-    let writer = index.writer().map_err(|source| AppError::Index { path: data.index(), source })?;
-    let pipeline = Arc::new(build_pipeline(config, &data)?);
+/// The plugin runtime and every plugin it can load for `data`: the
+/// built-ins and `<data>/plugins/*.wasm`. Creates nothing but the compile
+/// cache.
+pub async fn load_plugins(
+    data: &DataDir,
+) -> Result<(Arc<PluginRuntime>, PluginRegistry), AppError> {
     let runtime = Arc::new(PluginRuntime::new(Some(&data.cache()))?);
     let (registry, problems) = PluginRegistry::load(&runtime, Some(&data.plugins())).await?;
     for p in problems {
         tracing::warn!("skipped a plugin: {p}");
     }
+    Ok((runtime, registry))
+}
+
+/// Open the data directory for ingestion: state, index writer, pipeline,
+/// plugin runtime and registry.
+pub async fn open_for_ingest(config: &Config, data: DataDir) -> Result<Opened, AppError> {
+    let plugins = load_plugins(&data).await?;
+    open_for_ingest_with(config, data, plugins).await
+}
+
+/// [`open_for_ingest`] with plugins already loaded (so a config can be
+/// checked against them before anything is created).
+pub async fn open_for_ingest_with(
+    config: &Config,
+    data: DataDir,
+    (runtime, registry): (Arc<PluginRuntime>, PluginRegistry),
+) -> Result<Opened, AppError> {
+    data.create()?;
+    let state = data.open_state()?;
+    let interrupted = state.mark_interrupted_runs()?;
+    if interrupted > 0 {
+        tracing::warn!(
+            "{interrupted} run(s) left unfinished by an earlier process were marked interrupted"
+        );
+    }
+    let index = data.open_index()?;
+    let writer = index.writer().map_err(|source| AppError::Index {
+        path: data.index(),
+        source,
+    })?;
+    let pipeline = Arc::new(build_pipeline(config, &data)?);
     let gate = Arc::new(HttpGate::new(Arc::new(StateAudit(state.clone())))?);
     Ok(Opened {
-        env: IngestEnv { runtime, gate, pipeline, index, writer: Arc::new(Mutex::new(writer)), state },
+        env: IngestEnv {
+            runtime,
+            gate,
+            pipeline,
+            index,
+            writer: Arc::new(Mutex::new(writer)),
+            state,
+        },
         registry,
         data,
     })

@@ -87,6 +87,16 @@ pub struct SourceConfig {
     /// Whether robots.txt is obeyed. Only for sites you operate.
     #[serde(default = "default_true")]
     pub obey_robots: bool,
+    /// How many times a `fetch` call that failed transiently (the site
+    /// answered 429 or 5xx, a request timed out, the call ran past its time
+    /// budget) is tried again within one run before the run ends failed.
+    /// 0 turns retries off.
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    /// The first retry's delay in milliseconds; each later retry doubles it
+    /// (with jitter). A `Retry-After` from the site is honoured when longer.
+    #[serde(default = "default_backoff_ms")]
+    pub backoff_ms: u64,
 }
 
 const fn default_min_interval_ms() -> u64 {
@@ -110,6 +120,12 @@ const fn default_max_pages() -> u64 {
 const fn default_true() -> bool {
     true
 }
+const fn default_retries() -> u32 {
+    3
+}
+const fn default_backoff_ms() -> u64 {
+    500
+}
 
 impl SourceConfig {
     /// A source for `plugin` with default limits and no grants.
@@ -127,6 +143,8 @@ impl SourceConfig {
             memory_mib: default_memory_mib(),
             max_pages: default_max_pages(),
             obey_robots: true,
+            retries: default_retries(),
+            backoff_ms: default_backoff_ms(),
         }
     }
 
@@ -158,7 +176,10 @@ pub struct AnalysisConfig {
 
 impl Default for AnalysisConfig {
     fn default() -> Self {
-        Self { languages: default_languages(), codebook: None }
+        Self {
+            languages: default_languages(),
+            codebook: None,
+        }
     }
 }
 
@@ -177,7 +198,9 @@ pub struct IngestConfig {
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        Self { concurrency: default_concurrency() }
+        Self {
+            concurrency: default_concurrency(),
+        }
     }
 }
 
@@ -221,7 +244,10 @@ pub enum ConfigError {
 impl Config {
     /// Read and parse `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::parse(&text, path)
     }
 
@@ -231,14 +257,23 @@ impl Config {
         let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             source_text: text.to_string(),
-            problems: vec![Problem { message: e.message().to_string(), span: e.span() }],
+            problems: vec![Problem {
+                message: e.message().to_string(),
+                span: e.span(),
+            }],
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut problems = Vec::new();
         for (name, source) in &mut config.sources {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 problems.push(Problem {
-                    message: format!("source name `{name}` may only use letters, digits, `-` and `_`"),
+                    message: format!(
+                        "source name `{name}` may only use letters, digits, `-` and `_`"
+                    ),
                     span: Some(source.plugin.span()),
                 });
             }
@@ -247,29 +282,39 @@ impl Config {
                     *input = base.join(&*input);
                 }
             }
-            if let Some(schedule) = &source.schedule {
-                if let Err(e) = crate::schedule::Schedule::parse(schedule) {
-                    problems.push(Problem { message: format!("source `{name}`: {e}"), span: Some(source.plugin.span()) });
-                }
+            if let Some(schedule) = &source.schedule
+                && let Err(e) = crate::schedule::Schedule::parse(schedule)
+            {
+                problems.push(Problem {
+                    message: format!("source `{name}`: {e}"),
+                    span: Some(source.plugin.span()),
+                });
             }
         }
-        if let Some(dir) = &mut config.data_dir {
-            if dir.is_relative() {
-                *dir = base.join(&*dir);
-            }
+        if let Some(dir) = &mut config.data_dir
+            && dir.is_relative()
+        {
+            *dir = base.join(&*dir);
         }
-        if let Some(codebook) = &mut config.analysis.codebook {
-            if codebook.is_relative() {
-                *codebook = base.join(&*codebook);
-            }
+        if let Some(codebook) = &mut config.analysis.codebook
+            && codebook.is_relative()
+        {
+            *codebook = base.join(&*codebook);
         }
         if config.ingest.concurrency == 0 {
-            problems.push(Problem { message: "ingest.concurrency must be at least 1".into(), span: None });
+            problems.push(Problem {
+                message: "ingest.concurrency must be at least 1".into(),
+                span: None,
+            });
         }
         if problems.is_empty() {
             Ok(config)
         } else {
-            Err(ConfigError::Invalid { path: path.to_path_buf(), source_text: text.to_string(), problems })
+            Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                source_text: text.to_string(),
+                problems,
+            })
         }
     }
 }
@@ -279,7 +324,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..text.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -350,7 +400,10 @@ files = ["a.vtt"]
         assert_eq!(board.plugin.get_ref(), "transcripts");
         assert_eq!(board.inputs, vec![PathBuf::from("/etc/hearken/t/a.vtt")]);
         assert_eq!(board.min_interval_ms, 250);
-        assert_eq!(board.plugin_config_json(), serde_json::json!({"files": ["a.vtt"]}));
+        assert_eq!(
+            board.plugin_config_json(),
+            serde_json::json!({"files": ["a.vtt"]})
+        );
     }
 
     #[test]
@@ -364,7 +417,8 @@ files = ["a.vtt"]
 
     #[test]
     fn wrong_type_is_reported() {
-        let err = parse("[sources.board]\nplugin = \"forum\"\nmin_interval_ms = \"fast\"\n").unwrap_err();
+        let err =
+            parse("[sources.board]\nplugin = \"forum\"\nmin_interval_ms = \"fast\"\n").unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains(":3:19"), "{msg}");
         assert!(msg.contains("invalid type"), "{msg}");
@@ -376,7 +430,9 @@ files = ["a.vtt"]
             "[sources.\"bad name\"]\nplugin = \"forum\"\n[sources.ok]\nplugin = \"posts\"\nschedule = \"sometimes\"\n[ingest]\nconcurrency = 0\n",
         )
         .unwrap_err();
-        let ConfigError::Invalid { problems, .. } = err else { panic!("expected Invalid") };
+        let ConfigError::Invalid { problems, .. } = err else {
+            panic!("expected Invalid")
+        };
         assert_eq!(problems.len(), 3, "{problems:?}");
     }
 

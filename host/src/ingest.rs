@@ -16,11 +16,38 @@
 //! not a URL, a time that is not RFC 3339, the same id twice) fails the run
 //! with an error naming the record and the field — never quoting its text.
 //! What was committed before stays committed.
+//!
+//! # Transient failures
+//!
+//! A `fetch` call that failed *transiently* is called again, with the same
+//! cursor, after an exponential backoff with jitter
+//! ([`RetryPolicy`](crate::schedule::backoff::RetryPolicy)), at most
+//! `retries` times; then the run ends failed with the reason in the ledger.
+//! Transient means: the call ran past its time budget, or the gate saw the
+//! site answer 429/5xx or time out during the call *and* the plugin gave up
+//! — either with an `http` error, or (what the built-in plugins do, keeping
+//! their cursor for the next run) with an empty batch that says it is
+//! exhausted. The plugin's own words are not parsed: the gate's record of
+//! what happened on the wire ([`HttpGate::take_transient`]) decides. A
+//! retry re-sends the failed call's cursor, so the failed call is as if it
+//! never happened; a `Retry-After` the site sent is a floor on the wait (and
+//! the gate enforces it per host anyway).
+//!
+//! When a run fails, the pages fetched before the failure are committed
+//! with their cursor, so the next run resumes after them.
+//!
+//! # Stopping
+//!
+//! A [`StopFlag`] asks a run to end early (the daemon sets it on SIGTERM):
+//! the run finishes the page in hand, commits it with its cursor, and ends
+//! `interrupted`. A retry's backoff wait is cut short by it.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::watch;
 
 use hearken_document::AnalysedDocument;
 use hearken_index::{Index, IndexWriter, UpsertOutcome};
@@ -30,8 +57,11 @@ use serde::Serialize;
 use crate::config::SourceConfig;
 use crate::pipeline::{Pipeline, Provenance};
 use crate::plugin::bindings::{Batch, Record, RecordKind};
-use crate::plugin::gate::{HttpGate, NetworkPolicy, Requester};
-use crate::plugin::{CallContext, CallLimits, LoadedPlugin, PluginError, PluginRuntime, Scrubber};
+use crate::plugin::gate::{HttpGate, NetworkPolicy, Requester, Transient};
+use crate::plugin::{
+    CallContext, CallLimits, LoadedPlugin, PluginError, PluginRuntime, Scrubber, SourceFailure,
+};
+use crate::schedule::backoff::{self, RetryPolicy};
 
 /// Documents between index commits.
 pub const COMMIT_EVERY: usize = 2_000;
@@ -57,8 +87,48 @@ pub struct RunSummary {
     pub unchanged: u64,
     /// Identifiers removed, by type.
     pub redactions: BTreeMap<String, u64>,
+    /// `fetch` calls retried after a transient failure.
+    pub retries: u64,
+    /// Whether the run was stopped early by its [`StopFlag`] (it ends
+    /// `interrupted` in the ledger; the next run resumes from its cursor).
+    pub interrupted: bool,
     /// Why the run failed, if it did.
     pub error: Option<String>,
+}
+
+/// Asks running ingestion to stop after the page in hand. Cheap to clone;
+/// every clone sees the same flag.
+#[derive(Debug, Clone)]
+pub struct StopFlag(Arc<watch::Sender<bool>>);
+
+impl Default for StopFlag {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StopFlag {
+    /// A flag that is not set.
+    pub fn new() -> Self {
+        Self(Arc::new(watch::channel(false).0))
+    }
+
+    /// Set the flag: runs stop after their current page.
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Whether the flag is set.
+    pub fn is_stopped(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Wait until the flag is set.
+    pub async fn stopped(&self) {
+        let mut rx = self.0.subscribe();
+        // The sender lives in `self`, so the channel cannot close under us.
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    }
 }
 
 /// Why a run failed.
@@ -76,6 +146,23 @@ pub enum IngestError {
     /// A worker thread failed.
     #[error("pipeline worker failed: {0}")]
     Worker(String),
+    /// Transient failures outlasted the retry budget.
+    #[error("gave up after {retries} {}: {why}", if *retries == 1 { "retry" } else { "retries" })]
+    GaveUp {
+        /// Retries made.
+        retries: u32,
+        /// The last failure, and why there was no further retry if the
+        /// budget was not spent.
+        why: String,
+    },
+}
+
+/// How a run's page loop ended, when it did not fail.
+enum Ended {
+    /// The plugin said it was exhausted (or `max_pages` was reached).
+    Finished,
+    /// The [`StopFlag`] was set; what was fetched is committed.
+    Stopped,
 }
 
 /// What every source's run shares.
@@ -101,10 +188,24 @@ impl std::fmt::Debug for IngestEnv {
 }
 
 /// Run one pass of source `name`: fetch until the plugin says it is
-/// exhausted (or `max_pages`), index, and move the cursor.
-pub async fn run_source(env: &IngestEnv, name: &str, cfg: &SourceConfig, plugin: &LoadedPlugin) -> RunSummary {
-    let mut summary = RunSummary { source: name.to_string(), ..RunSummary::default() };
-    let run = match env.state.begin_run(name, &plugin.info.name, &plugin.info.version) {
+/// exhausted (or `max_pages`), index, and move the cursor. Transient
+/// failures are retried under the source's retry policy; `stop` ends the
+/// run after the page in hand (status `interrupted`).
+pub async fn run_source(
+    env: &IngestEnv,
+    name: &str,
+    cfg: &SourceConfig,
+    plugin: &LoadedPlugin,
+    stop: &StopFlag,
+) -> RunSummary {
+    let mut summary = RunSummary {
+        source: name.to_string(),
+        ..RunSummary::default()
+    };
+    let run = match env
+        .state
+        .begin_run(name, &plugin.info.name, &plugin.info.version)
+    {
         Ok(run) => run,
         Err(e) => {
             summary.error = Some(format!("could not start a run: {e}"));
@@ -112,16 +213,38 @@ pub async fn run_source(env: &IngestEnv, name: &str, cfg: &SourceConfig, plugin:
         }
     };
     summary.run_id = run.as_str().to_string();
-    let result = run_pages(env, name, cfg, plugin, &run, &mut summary).await;
+    let result = run_pages(env, name, cfg, plugin, &run, &mut summary, stop).await;
+    env.gate.take_transient(run.as_str());
     let (status, error) = match &result {
-        Ok(()) => (RunStatus::Succeeded, None),
+        Ok(Ended::Finished) => (RunStatus::Succeeded, None),
+        Ok(Ended::Stopped) => (RunStatus::Interrupted, None),
         Err(e) => (RunStatus::Failed, Some(e.to_string())),
     };
-    if let Err(e) = env.state.finish_run(&run, status, error.as_deref()) {
-        tracing::error!(source = name, "could not record the end of run {}: {e}", run.as_str());
+    summary.interrupted = status == RunStatus::Interrupted;
+    let ledger_note = if summary.interrupted {
+        Some(format!(
+            "stopped on request after {} page{}; the next run resumes from the cursor",
+            summary.pages,
+            if summary.pages == 1 { "" } else { "s" }
+        ))
+    } else {
+        error.clone()
+    };
+    if let Err(e) = env.state.finish_run(&run, status, ledger_note.as_deref()) {
+        tracing::error!(
+            source = name,
+            "could not record the end of run {}: {e}",
+            run.as_str()
+        );
     }
     match &error {
         Some(e) => tracing::error!(source = name, run = run.as_str(), "run failed: {e}"),
+        None if summary.interrupted => tracing::info!(
+            source = name,
+            run = run.as_str(),
+            pages = summary.pages,
+            "run stopped on request; the next run resumes from the cursor"
+        ),
         None => tracing::info!(
             source = name,
             run = run.as_str(),
@@ -144,7 +267,8 @@ async fn run_pages(
     plugin: &LoadedPlugin,
     run: &hearken_state::RunId,
     summary: &mut RunSummary,
-) -> Result<(), IngestError> {
+    stop: &StopFlag,
+) -> Result<Ended, IngestError> {
     let pipeline = env.pipeline.clone();
     let scrubber: Scrubber = Arc::new(move |s: &str| pipeline.scrub(s));
     let ctx = CallContext {
@@ -156,7 +280,11 @@ async fn run_pages(
             run_id: Some(run.as_str().to_string()),
         },
         network: NetworkPolicy {
-            granted: cfg.grant_hosts.iter().map(|h| h.get_ref().clone()).collect(),
+            granted: cfg
+                .grant_hosts
+                .iter()
+                .map(|h| h.get_ref().clone())
+                .collect(),
             max_response_bytes: cfg.max_response_mib * 1024 * 1024,
             timeout: Duration::from_secs(cfg.request_timeout_secs),
             min_interval: Duration::from_millis(cfg.min_interval_ms),
@@ -166,7 +294,10 @@ async fn run_pages(
         max_input_bytes: 64 * 1024 * 1024,
         scrubber: Some(scrubber),
     };
-    let limits = CallLimits { time: cfg.time_budget(), memory_bytes: (cfg.memory_mib * 1024 * 1024) as usize };
+    let limits = CallLimits {
+        time: cfg.time_budget(),
+        memory_bytes: (cfg.memory_mib * 1024 * 1024) as usize,
+    };
     let config_json = cfg.plugin_config_json().to_string();
     let from = Provenance {
         source: name.to_string(),
@@ -175,15 +306,49 @@ async fn run_pages(
         run_id: run.as_str().to_string(),
     };
 
+    let retry = Retry {
+        policy: RetryPolicy {
+            retries: cfg.retries,
+            base: Duration::from_millis(cfg.backoff_ms),
+        },
+        seed: backoff::seed(name, run.as_str()),
+    };
     let mut cursor = env.state.cursor(name)?;
     let mut pending_docs = 0usize;
     let mut pending_cursor_dirty = false;
     let mut seen_cursors: HashSet<Option<String>> = HashSet::new();
     for page in 0..cfg.max_pages {
-        let batch = env.runtime.fetch(plugin, ctx.clone(), limits, &config_json, cursor.as_deref()).await?;
+        let fetched = fetch_with_retries(
+            env,
+            plugin,
+            &ctx,
+            limits,
+            &config_json,
+            cursor.as_deref(),
+            &retry,
+            summary,
+            stop,
+        )
+        .await;
+        let batch = match fetched {
+            Ok(Some(batch)) => batch,
+            Ok(None) | Err(_) => {
+                // Stopped during a backoff wait, or failed for good: keep
+                // what the earlier pages brought.
+                if pending_docs > 0 || pending_cursor_dirty {
+                    commit(env)?;
+                    env.state.commit_cursor(run, name, cursor.as_deref())?;
+                }
+                return fetched.map(|_| Ended::Stopped);
+            }
+        };
         summary.pages += 1;
         check_batch(&plugin.info.name, page, &batch)?;
-        let Batch { records, cursor: next, exhausted } = batch;
+        let Batch {
+            records,
+            cursor: next,
+            exhausted,
+        } = batch;
         summary.records += records.len() as u64;
         let progress = index_records(env, records, &from).await?;
         pending_docs += (progress.new + progress.updated) as usize;
@@ -202,7 +367,14 @@ async fn run_pages(
             pending_cursor_dirty = false;
         }
         if exhausted {
-            return Ok(());
+            return Ok(Ended::Finished);
+        }
+        if stop.is_stopped() {
+            if pending_docs > 0 || pending_cursor_dirty {
+                commit(env)?;
+                env.state.commit_cursor(run, name, cursor.as_deref())?;
+            }
+            return Ok(Ended::Stopped);
         }
         // A plugin that hands back the same cursor without finishing would
         // loop until max_pages; stop it early with a clear message.
@@ -220,12 +392,123 @@ async fn run_pages(
         commit(env)?;
         env.state.commit_cursor(run, name, cursor.as_deref())?;
     }
-    tracing::warn!(source = name, "stopped after max_pages = {} fetch calls; the next run resumes from the cursor", cfg.max_pages);
-    Ok(())
+    tracing::warn!(
+        source = name,
+        "stopped after max_pages = {} fetch calls; the next run resumes from the cursor",
+        cfg.max_pages
+    );
+    Ok(Ended::Finished)
+}
+
+/// A source's retry policy and the seed of its jitter for this run.
+struct Retry {
+    policy: RetryPolicy,
+    seed: u64,
+}
+
+/// One `fetch`, retried while it fails transiently. `Ok(None)`: the stop
+/// flag was set during a backoff wait.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_with_retries(
+    env: &IngestEnv,
+    plugin: &LoadedPlugin,
+    ctx: &CallContext,
+    limits: CallLimits,
+    config_json: &str,
+    cursor: Option<&str>,
+    retry: &Retry,
+    summary: &mut RunSummary,
+    stop: &StopFlag,
+) -> Result<Option<Batch>, IngestError> {
+    let run_id = ctx.requester.run_id.as_deref().unwrap_or_default();
+    let mut attempt = 0u32;
+    loop {
+        // Forget what an earlier call saw: only this call's failures count.
+        env.gate.take_transient(run_id);
+        let result = env
+            .runtime
+            .fetch(plugin, ctx.clone(), limits, config_json, cursor)
+            .await;
+        let seen = env.gate.take_transient(run_id);
+        let Some(failure) = transient_failure(&result, seen.as_ref()) else {
+            return Ok(Some(result?));
+        };
+        attempt += 1;
+        let Some(wait) = retry.policy.delay(attempt, failure.retry_after, retry.seed) else {
+            let made = attempt - 1;
+            let why = if made < retry.policy.retries {
+                format!(
+                    "{}; the site asked to wait longer than a run waits ({} s), so the next run tries again",
+                    failure.why,
+                    backoff::MAX_RETRY_WAIT.as_secs()
+                )
+            } else {
+                failure.why
+            };
+            return Err(IngestError::GaveUp { retries: made, why });
+        };
+        summary.retries += 1;
+        tracing::warn!(
+            source = %ctx.requester.source,
+            attempt,
+            wait_ms = wait.as_millis() as u64,
+            "transient failure ({}); retrying",
+            failure.why
+        );
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = stop.stopped() => return Ok(None),
+        }
+    }
+}
+
+/// Why a `fetch` result counts as a transient failure, if it does.
+#[derive(Debug, PartialEq, Eq)]
+struct TransientFailure {
+    why: String,
+    retry_after: Option<Duration>,
+}
+
+/// Classify a `fetch` result given what the gate saw during the call (see
+/// the module docs): a time-budget stop, an `http` error while the site was
+/// failing, or an empty exhausted batch while the site was failing.
+fn transient_failure(
+    result: &Result<Batch, PluginError>,
+    seen: Option<&Transient>,
+) -> Option<TransientFailure> {
+    let retry_after = seen.and_then(|t| t.retry_after);
+    match (result, seen) {
+        (Err(e @ PluginError::TimeBudget { .. }), _) => Some(TransientFailure {
+            why: e.to_string(),
+            retry_after,
+        }),
+        (
+            Err(
+                e @ PluginError::Source {
+                    error: SourceFailure::Http(_),
+                    ..
+                },
+            ),
+            Some(t),
+        ) => Some(TransientFailure {
+            why: format!("{e} ({t})"),
+            retry_after,
+        }),
+        (Ok(batch), Some(t)) if batch.records.is_empty() && batch.exhausted => {
+            Some(TransientFailure {
+                why: format!("the plugin stopped early because {t}"),
+                retry_after,
+            })
+        }
+        _ => None,
+    }
 }
 
 fn commit(env: &IngestEnv) -> Result<(), IngestError> {
-    let mut writer = env.writer.lock().map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
+    let mut writer = env
+        .writer
+        .lock()
+        .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
     writer.commit()?;
     Ok(())
 }
@@ -241,16 +524,26 @@ fn add_progress(summary: &mut RunSummary, p: &PageProgress) {
 
 /// Run the pipeline over a batch on the blocking pool (using every core)
 /// and upsert the documents.
-async fn index_records(env: &IngestEnv, records: Vec<Record>, from: &Provenance) -> Result<PageProgress, IngestError> {
+async fn index_records(
+    env: &IngestEnv,
+    records: Vec<Record>,
+    from: &Provenance,
+) -> Result<PageProgress, IngestError> {
     let pipeline = env.pipeline.clone();
     let from = from.clone();
-    let docs: Vec<AnalysedDocument> = tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from))
-        .await
-        .map_err(|e| IngestError::Worker(e.to_string()))?;
+    let docs: Vec<AnalysedDocument> =
+        tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from))
+            .await
+            .map_err(|e| IngestError::Worker(e.to_string()))?;
     let writer = env.writer.clone();
     tokio::task::spawn_blocking(move || -> Result<PageProgress, IngestError> {
-        let mut writer = writer.lock().map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
-        let mut progress = PageProgress { records: docs.len() as u64, ..PageProgress::default() };
+        let mut writer = writer
+            .lock()
+            .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
+        let mut progress = PageProgress {
+            records: docs.len() as u64,
+            ..PageProgress::default()
+        };
         for doc in &docs {
             match writer.upsert(doc)? {
                 UpsertOutcome::New => progress.new += 1,
@@ -269,7 +562,11 @@ async fn index_records(env: &IngestEnv, records: Vec<Record>, from: &Provenance)
 
 /// The pipeline over one batch, split across the machine's cores. Every
 /// author in the batch is a known name for every record in it.
-pub fn analyse_batch(pipeline: &Pipeline, records: Vec<Record>, from: &Provenance) -> Vec<AnalysedDocument> {
+pub fn analyse_batch(
+    pipeline: &Pipeline,
+    records: Vec<Record>,
+    from: &Provenance,
+) -> Vec<AnalysedDocument> {
     let names: Vec<String> = {
         let mut set: Vec<String> = records
             .iter()
@@ -281,9 +578,15 @@ pub fn analyse_batch(pipeline: &Pipeline, records: Vec<Record>, from: &Provenanc
         set
     };
     let known: Vec<&str> = names.iter().map(String::as_str).collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(records.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(records.len().max(1));
     if threads <= 1 || records.len() < 16 {
-        return records.into_iter().map(|r| pipeline.process(r, &known, from)).collect();
+        return records
+            .into_iter()
+            .map(|r| pipeline.process(r, &known, from))
+            .collect();
     }
     let chunk = records.len().div_ceil(threads);
     let mut chunks: Vec<Vec<Record>> = Vec::new();
@@ -296,19 +599,29 @@ pub fn analyse_batch(pipeline: &Pipeline, records: Vec<Record>, from: &Provenanc
             .into_iter()
             .map(|part| {
                 let known = &known;
-                scope.spawn(move || part.into_iter().map(|r| pipeline.process(r, known, from)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.into_iter()
+                        .map(|r| pipeline.process(r, known, from))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 
 /// Check a batch against the contract before anything is indexed.
-fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), PluginError> {
+pub(crate) fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), PluginError> {
     let mut ids = HashSet::new();
     for (i, r) in batch.records.iter().enumerate() {
         let at = || format!("page {}, record {} ({})", page + 1, i + 1, safe_id(&r.id));
-        let fail = |what: String| PluginError::Contract { plugin: plugin.to_string(), reason: format!("{}: {what}", at()) };
+        let fail = |what: String| PluginError::Contract {
+            plugin: plugin.to_string(),
+            reason: format!("{}: {what}", at()),
+        };
         if r.id.trim().is_empty() {
             return Err(fail("`id` is empty".into()));
         }
@@ -320,7 +633,12 @@ fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), PluginError
         }
         match url::Url::parse(&r.url) {
             Ok(u) if matches!(u.scheme(), "http" | "https" | "file") => {}
-            Ok(u) => return Err(fail(format!("`url` has scheme `{}`; expected http, https or file", u.scheme()))),
+            Ok(u) => {
+                return Err(fail(format!(
+                    "`url` has scheme `{}`; expected http, https or file",
+                    u.scheme()
+                )));
+            }
             Err(e) => return Err(fail(format!("`url` is not an absolute URL ({e})"))),
         }
         if let Some(p) = &r.published {
@@ -329,10 +647,15 @@ fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), PluginError
             }
         }
         if r.body.len() > MAX_BODY_BYTES {
-            return Err(fail(format!("`body` is {} bytes, over the {MAX_BODY_BYTES}-byte limit", r.body.len())));
+            return Err(fail(format!(
+                "`body` is {} bytes, over the {MAX_BODY_BYTES}-byte limit",
+                r.body.len()
+            )));
         }
         if r.kind == RecordKind::TranscriptTurn && r.thread_id.is_none() {
-            return Err(fail("a transcript turn needs a `thread-id` (the transcript)".into()));
+            return Err(fail(
+                "a transcript turn needs a `thread-id` (the transcript)".into(),
+            ));
         }
     }
     Ok(())
@@ -341,7 +664,12 @@ fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), PluginError
 /// A record id fit for a message: ids are source-native numbers and slugs,
 /// but a broken plugin could put anything there, so odd ones are withheld.
 fn safe_id(id: &str) -> String {
-    if !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_:./#".contains(c)) {
+    if !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_:./#".contains(c))
+    {
         format!("id `{id}`")
     } else {
         format!("an id of {} bytes", id.len())
@@ -371,22 +699,147 @@ mod tests {
     }
 
     fn batch(records: Vec<Record>) -> Batch {
-        Batch { records, cursor: None, exhausted: true }
+        Batch {
+            records,
+            cursor: None,
+            exhausted: true,
+        }
+    }
+
+    fn transient(status: Option<u16>, retry_after: Option<u64>) -> Transient {
+        Transient {
+            host: "127.0.0.1:9".into(),
+            path: "/feed.xml".into(),
+            status,
+            what: status.map_or("timed out".into(), |s| format!("answered HTTP {s}")),
+            retry_after: retry_after.map(Duration::from_secs),
+            count: 1,
+        }
+    }
+
+    fn http_error() -> Result<Batch, PluginError> {
+        Err(PluginError::Source {
+            plugin: "posts".into(),
+            error: SourceFailure::Http("http://127.0.0.1:9/feed.xml answered HTTP 503".into()),
+        })
+    }
+
+    #[test]
+    fn an_early_stop_while_the_site_fails_is_transient() {
+        let gave_up: Result<Batch, PluginError> = Ok(Batch {
+            records: vec![],
+            cursor: Some("c".into()),
+            exhausted: true,
+        });
+        let t = transient(Some(429), Some(1));
+        let f = transient_failure(&gave_up, Some(&t)).unwrap();
+        assert_eq!(f.retry_after, Some(Duration::from_secs(1)));
+        assert!(
+            f.why
+                .contains("127.0.0.1:9/feed.xml answered HTTP 429 with Retry-After 1 s"),
+            "{}",
+            f.why
+        );
+        // The same batch with a quiet site is simply the end of the source.
+        assert_eq!(transient_failure(&gave_up, None), None);
+        // A batch with records is progress, whatever else failed.
+        let progress: Result<Batch, PluginError> = Ok(batch(vec![rec("p1", "http://a/", None)]));
+        assert_eq!(transient_failure(&progress, Some(&t)), None);
+        // A batch that is not exhausted goes on to its next page.
+        let more: Result<Batch, PluginError> = Ok(Batch {
+            records: vec![],
+            cursor: Some("c".into()),
+            exhausted: false,
+        });
+        assert_eq!(transient_failure(&more, Some(&t)), None);
+    }
+
+    #[test]
+    fn http_errors_are_transient_only_when_the_gate_saw_the_site_fail() {
+        let t = transient(None, None);
+        let f = transient_failure(&http_error(), Some(&t)).unwrap();
+        assert!(f.why.contains("timed out"), "{}", f.why);
+        // A 403, a denial or a parse error is not retried.
+        assert_eq!(transient_failure(&http_error(), None), None);
+        let parse: Result<Batch, PluginError> = Err(PluginError::Source {
+            plugin: "posts".into(),
+            error: SourceFailure::Parse("line 3".into()),
+        });
+        assert_eq!(transient_failure(&parse, Some(&t)), None);
+        let budget: Result<Batch, PluginError> = Err(PluginError::TimeBudget {
+            plugin: "posts".into(),
+            budget: Duration::from_secs(2),
+        });
+        assert!(transient_failure(&budget, None).is_some());
+        let trap: Result<Batch, PluginError> = Err(PluginError::Panicked {
+            plugin: "posts".into(),
+        });
+        assert_eq!(transient_failure(&trap, Some(&t)), None);
+    }
+
+    #[tokio::test]
+    async fn the_stop_flag_wakes_waiters() {
+        let stop = StopFlag::new();
+        assert!(!stop.is_stopped());
+        let waiter = {
+            let stop = stop.clone();
+            tokio::spawn(async move { stop.stopped().await })
+        };
+        tokio::task::yield_now().await;
+        stop.stop();
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
+        // Already set: returns at once.
+        stop.stopped().await;
+        assert!(stop.is_stopped());
     }
 
     #[test]
     fn contract_violations_name_the_record_and_field() {
         let ok = rec("p1", "http://127.0.0.1/x", Some("2025-01-02T03:04:05Z"));
         assert!(check_batch("f", 0, &batch(vec![ok.clone()])).is_ok());
-        let e = check_batch("f", 0, &batch(vec![rec("", "http://a/", None)])).unwrap_err().to_string();
-        assert!(e.contains("page 1, record 1") && e.contains("`id` is empty"), "{e}");
-        let e = check_batch("f", 2, &batch(vec![ok.clone(), rec("p2", "not a url", None)])).unwrap_err().to_string();
-        assert!(e.contains("page 3, record 2 (id `p2`)") && e.contains("`url` is not an absolute URL"), "{e}");
-        let e = check_batch("f", 0, &batch(vec![rec("p3", "http://a/", Some("yesterday"))])).unwrap_err().to_string();
-        assert!(e.contains("`published` is not an RFC 3339 time") && !e.contains("yesterday"), "{e}");
-        let e = check_batch("f", 0, &batch(vec![ok.clone(), ok])).unwrap_err().to_string();
+        let e = check_batch("f", 0, &batch(vec![rec("", "http://a/", None)]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("page 1, record 1") && e.contains("`id` is empty"),
+            "{e}"
+        );
+        let e = check_batch(
+            "f",
+            2,
+            &batch(vec![ok.clone(), rec("p2", "not a url", None)]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("page 3, record 2 (id `p2`)") && e.contains("`url` is not an absolute URL"),
+            "{e}"
+        );
+        let e = check_batch(
+            "f",
+            0,
+            &batch(vec![rec("p3", "http://a/", Some("yesterday"))]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("`published` is not an RFC 3339 time") && !e.contains("yesterday"),
+            "{e}"
+        );
+        let e = check_batch("f", 0, &batch(vec![ok.clone(), ok]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("twice"), "{e}");
-        let e = check_batch("f", 0, &batch(vec![rec("Maria Lopez's post", "javascript:alert(1)", None)])).unwrap_err().to_string();
+        let e = check_batch(
+            "f",
+            0,
+            &batch(vec![rec("Maria Lopez's post", "javascript:alert(1)", None)]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(!e.contains("Maria"), "{e}");
     }
 }

@@ -4,12 +4,13 @@
 //! pipeline, and the commands. It is a library so that end-to-end tests can
 //! drive the same code the binary runs.
 
-pub mod plugin;
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod ingest;
 pub mod pipeline;
+pub mod plugin;
 pub mod report;
 pub mod schedule;
+pub mod serve;

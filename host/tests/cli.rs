@@ -8,7 +8,10 @@ fn hearken(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hearken"))
         .args(args)
         .current_dir(cwd)
-        .env("HEARKEN_PLUGIN_CACHE", PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"))
+        .env(
+            "HEARKEN_PLUGIN_CACHE",
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
+        )
         .env_remove("HEARKEN_DATA")
         .env_remove("HEARKEN_CONFIG")
         .output()
@@ -27,7 +30,10 @@ fn json(out: &Output) -> serde_json::Value {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 #[test]
@@ -37,7 +43,10 @@ fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_add
     let data_arg = data.to_str().unwrap();
     let addr = format!("127.0.0.1:{}", free_port());
 
-    let first = json(&hearken(&["demo", "--data", data_arg, "--site-addr", &addr, "--json"], tmp.path()));
+    let first = json(&hearken(
+        &["demo", "--data", data_arg, "--site-addr", &addr, "--json"],
+        tmp.path(),
+    ));
     let sources = first["sources"].as_array().unwrap();
     assert_eq!(sources.len(), 3, "{first:#}");
     for s in sources {
@@ -50,20 +59,37 @@ fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_add
     assert!(data.join("state.sqlite").exists());
     for ext in ["html", "md", "json"] {
         let report = data.join("reports").join(format!("personas.{ext}"));
-        assert!(std::fs::metadata(&report).map(|m| m.len() > 1000).unwrap_or(false), "{}", report.display());
+        assert!(
+            std::fs::metadata(&report)
+                .map(|m| m.len() > 1000)
+                .unwrap_or(false),
+            "{}",
+            report.display()
+        );
     }
 
     // The audit log has the gate's decisions.
-    let runs = json(&hearken(&["runs", "--data", data_arg, "--json"], tmp.path()));
+    let runs = json(&hearken(
+        &["runs", "--data", data_arg, "--json"],
+        tmp.path(),
+    ));
     assert_eq!(runs.as_array().unwrap().len(), 3, "{runs:#}");
 
     // Search: hits point at the loopback site (or the transcript files) and
     // no snippet carries a planted identifier.
-    let hits = json(&hearken(&["search", "travel", "--json", "--limit", "50", "--data", data_arg], tmp.path()));
+    let hits = json(&hearken(
+        &[
+            "search", "travel", "--json", "--limit", "50", "--data", data_arg,
+        ],
+        tmp.path(),
+    ));
     let list = hits["hits"].as_array().unwrap();
     assert!(!list.is_empty(), "{hits:#}");
     assert!(hits["total"].as_u64().unwrap() >= list.len() as u64);
-    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(data.join("sample-site").join("truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(data.join("sample-site").join("truth.json")).unwrap(),
+    )
+    .unwrap();
     let planted: Vec<String> = truth["identifiers"]
         .as_array()
         .unwrap()
@@ -74,25 +100,42 @@ fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_add
     assert!(planted.len() > 20, "the sample plants identifiers");
     for hit in list {
         let url = hit["url"].as_str().unwrap();
-        assert!(url.starts_with(&format!("http://{addr}/")) || url.starts_with("file:"), "{url}");
+        assert!(
+            url.starts_with(&format!("http://{addr}/")) || url.starts_with("file:"),
+            "{url}"
+        );
         let snippet = hit["snippet"].as_str().unwrap();
         for id in &planted {
-            assert!(!snippet.contains(id.as_str()), "snippet of {} contains planted identifier {id:?}: {snippet}", hit["id"]);
+            assert!(
+                !snippet.contains(id.as_str()),
+                "snippet of {} contains planted identifier {id:?}: {snippet}",
+                hit["id"]
+            );
         }
         for key in ["id", "source", "published", "title", "themes"] {
             assert!(hit.get(key).is_some(), "hit lacks {key}: {hit:#}");
         }
         assert!(hit["sentiment"]["compound"].is_number() && hit["sentiment"]["label"].is_string());
     }
-    assert!(hits["facets"]["theme"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(
+        hits["facets"]["theme"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
 
     // show works on a hit.
     let id = list[0]["id"].as_str().unwrap();
-    let doc = json(&hearken(&["show", id, "--json", "--data", data_arg], tmp.path()));
+    let doc = json(&hearken(
+        &["show", id, "--json", "--data", data_arg],
+        tmp.path(),
+    ));
     assert_eq!(doc["id"], id);
 
     // A second demo on the same data directory adds nothing.
-    let second = json(&hearken(&["demo", "--data", data_arg, "--site-addr", &addr, "--json"], tmp.path()));
+    let second = json(&hearken(
+        &["demo", "--data", data_arg, "--site-addr", &addr, "--json"],
+        tmp.path(),
+    ));
     assert_eq!(second["documents"].as_u64(), Some(documents), "{second:#}");
     for s in second["sources"].as_array().unwrap() {
         assert!(s["error"].is_null(), "{s:#}");
@@ -100,28 +143,52 @@ fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_add
     }
     // Reports are byte-identical for the same index.
     let a = std::fs::read(data.join("reports/personas.json")).unwrap();
-    let third = hearken(&["demo", "--data", data_arg, "--site-addr", &addr, "--json"], tmp.path());
+    let third = hearken(
+        &["demo", "--data", data_arg, "--site-addr", &addr, "--json"],
+        tmp.path(),
+    );
     assert!(third.status.success());
-    assert_eq!(a, std::fs::read(data.join("reports/personas.json")).unwrap());
+    assert_eq!(
+        a,
+        std::fs::read(data.join("reports/personas.json")).unwrap()
+    );
 }
 
 #[test]
 fn search_before_any_ingest_says_what_to_do_and_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = hearken(&["search", "travel", "--data", tmp.path().join("nothing").to_str().unwrap()], tmp.path());
+    let out = hearken(
+        &[
+            "search",
+            "travel",
+            "--data",
+            tmp.path().join("nothing").to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("there is no index") && err.contains("hearken demo"), "{err}");
+    assert!(
+        err.contains("there is no index") && err.contains("hearken demo"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_broken_config_exits_2_and_points_at_the_line() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("hearken.toml"), "[sources.board]\nplugin = \"transcripts\"\ngrant_host = [\"x\"]\n").unwrap();
+    std::fs::write(
+        tmp.path().join("hearken.toml"),
+        "[sources.board]\nplugin = \"transcripts\"\ngrant_host = [\"x\"]\n",
+    )
+    .unwrap();
     let out = hearken(&["run"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("hearken.toml:3:1") && err.contains("unknown field `grant_host`"), "{err}");
+    assert!(
+        err.contains("hearken.toml:3:1") && err.contains("unknown field `grant_host`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -132,19 +199,46 @@ fn unknown_plugin_and_undeclared_grant_are_both_reported() {
         "[sources.a]\nplugin = \"forun\"\n[sources.b]\nplugin = \"transcripts\"\ngrant_hosts = [\"evil.example\"]\n",
     )
     .unwrap();
-    let out = hearken(&["run", "--data", tmp.path().join("d").to_str().unwrap()], tmp.path());
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = hearken(
+        &["run", "--data", tmp.path().join("d").to_str().unwrap()],
+        tmp.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !tmp.path().join("d").join("state.sqlite").exists(),
+        "a bad config creates nothing"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("2 problems"), "{err}");
-    assert!(err.contains("hearken.toml:2:10") && err.contains("there is no plugin `forun`"), "{err}");
-    assert!(err.contains("hearken.toml:5:16") && err.contains("does not declare it"), "{err}");
+    assert!(err.contains("3 problems"), "{err}");
+    assert!(
+        err.contains("does not fit plugin `transcripts`'s schema")
+            && err.contains("\"files\" is a required property"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hearken.toml:2:10") && err.contains("there is no plugin `forun`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hearken.toml:5:16") && err.contains("does not declare it"),
+        "{err}"
+    );
 }
 
 #[test]
 fn init_writes_a_config_that_run_accepts_the_shape_of() {
     let tmp = tempfile::tempdir().unwrap();
     let out = hearken(&["init"], tmp.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let again = hearken(&["init"], tmp.path());
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));

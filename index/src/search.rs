@@ -31,11 +31,14 @@
 //!
 //! tantivy's `SnippetGenerator` picks the body fragment (up to
 //! [`SNIPPET_CHARS`] characters) with the best-scoring query words and
-//! highlights them with `<b>…</b>`, HTML-escaping everything else. Only
-//! the words that can make a document match are highlighted (not those
-//! under `NOT`). When the query has no free text, or the words matched only
-//! the title, the snippet is the start of the body, escaped, cut at a word
-//! boundary and marked with `…`.
+//! highlights them with `<b>…</b>`, HTML-escaping everything else; we mark
+//! with `…` an end where the fragment cuts the body short. Only the words
+//! that can make a document match are highlighted (not those under
+//! `NOT`). When the query has no free text, or its words matched only the
+//! title, the snippet is the start of the body, escaped, cut at a word
+//! boundary and marked with `…`. Titles are returned as plain text in
+//! [`Hit::title`], not highlighted: a client that renders HTML must escape
+//! them.
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;

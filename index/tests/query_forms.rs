@@ -559,3 +559,87 @@ fn hits_serialise_with_the_designed_field_names() {
     assert_eq!(json["facets"]["source"][0]["value"], "forum");
     assert_eq!(json["facets"]["source"][0]["count"], 1);
 }
+
+/// Facet counts against a brute-force count, on an index large enough to
+/// fill several blocks, over three segments, one with deletions (which
+/// takes tantivy's per-document path).
+#[test]
+fn facets_match_a_brute_force_count_across_blocks_and_segments() {
+    use std::collections::BTreeMap;
+    let index = hearken_index::Index::create_in_ram().unwrap();
+    let themes = ["a", "b", "c", "d", "e"];
+    let mut docs = Vec::new();
+    for i in 0..450usize {
+        let mut doc = common::build(&common::CORPUS[i % common::CORPUS.len()]);
+        doc.id = format!("gen:{i}");
+        // vary themes so counts differ per value
+        doc.themes.truncate(1);
+        for t in themes.iter().take(i % 4) {
+            let mut tag = doc
+                .themes
+                .first()
+                .cloned()
+                .unwrap_or(hearken_document::ThemeTag {
+                    id: String::new(),
+                    sentiment: None,
+                    evidence: vec![],
+                });
+            tag.id = (*t).into();
+            doc.themes.push(tag);
+        }
+        docs.push(doc);
+    }
+    let mut writer = index.writer().unwrap();
+    for chunk in docs.chunks(150) {
+        for doc in chunk {
+            writer.upsert(doc).unwrap();
+        }
+        writer.commit().unwrap();
+    }
+    let deleted: Vec<String> = (0..450).step_by(7).map(|i| format!("gen:{i}")).collect();
+    for id in &deleted {
+        assert!(writer.delete(id).unwrap());
+    }
+    writer.commit().unwrap();
+
+    // "travel" appears in the bodies or titles of CORPUS[0], [1] and [7].
+    for (query, matches) in [
+        (
+            "travel",
+            (|i: usize| [0, 1, 7].contains(&(i % 8))) as fn(usize) -> bool,
+        ),
+        ("", |_| true),
+    ] {
+        let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+        let mut total = 0;
+        for (i, doc) in docs.iter().enumerate() {
+            if !matches(i) || deleted.contains(&doc.id) {
+                continue;
+            }
+            total += 1;
+            let mut ids: Vec<&str> = doc.themes.iter().map(|t| t.id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            for id in ids {
+                *expected.entry(id.to_string()).or_default() += 1;
+            }
+        }
+        let results = index
+            .search(&SearchRequest {
+                query: query.into(),
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(results.total, total, "{query:?}");
+        let got: BTreeMap<String, u64> = results
+            .facets
+            .theme
+            .iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect();
+        assert_eq!(got, expected, "{query:?}");
+        let sources: u64 = results.facets.source.iter().map(|c| c.count).sum();
+        assert_eq!(sources, total, "every document has one source");
+    }
+}

@@ -360,3 +360,22 @@ fn an_index_of_an_older_schema_is_rebuilt_from_its_stored_documents() {
         .unwrap();
     assert_eq!(results.total, 2);
 }
+
+#[test]
+fn rollback_drops_the_batch_and_its_bookkeeping() {
+    let index = indexed();
+    let mut writer = index.writer().unwrap();
+    let mut doc = build(&CORPUS[0]);
+    doc.body.push_str(" Edited.");
+    assert_eq!(writer.upsert(&doc).unwrap(), UpsertOutcome::Updated);
+    assert!(writer.delete("forum:2").unwrap());
+    writer.rollback().unwrap();
+    assert_eq!(writer.pending(), 0);
+    // after the rollback the writer answers from the committed index again
+    assert!(writer.delete("forum:2").unwrap());
+    assert_eq!(writer.upsert(&doc).unwrap(), UpsertOutcome::Updated);
+    writer.rollback().unwrap();
+    writer.commit().unwrap();
+    assert_eq!(index.documents().unwrap().len(), 8);
+    assert_eq!(index.get("forum:1").unwrap().unwrap(), build(&CORPUS[0]));
+}

@@ -8,14 +8,15 @@ use std::sync::Arc;
 use hearken::plugin::{LoadedPlugin, PluginRuntime};
 
 /// Where compiled plugins are cached for the whole test run, so each plugin
-/// is compiled by Cranelift once per run rather than once per test.
-pub fn cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache")
+/// is compiled by Cranelift once per run rather than once per test. Pass
+/// `env!("CARGO_TARGET_TMPDIR")` (cargo sets it for integration tests only).
+pub fn cache_dir(target_tmpdir: &str) -> PathBuf {
+    PathBuf::from(target_tmpdir).join("wasmtime-cache")
 }
 
-/// A runtime with the shared cache.
-pub fn runtime() -> Arc<PluginRuntime> {
-    Arc::new(PluginRuntime::new(Some(&cache_dir())).expect("plugin runtime"))
+/// A runtime with the shared cache under `target_tmpdir`.
+pub fn runtime(target_tmpdir: &str) -> Arc<PluginRuntime> {
+    Arc::new(PluginRuntime::new(Some(&cache_dir(target_tmpdir))).expect("plugin runtime"))
 }
 
 /// The path of a test-fixture plugin by artifact stem, e.g.
@@ -30,12 +31,19 @@ pub fn fixture_plugin(stem: &str) -> PathBuf {
 
 /// Load a test-fixture plugin.
 pub async fn load_fixture(runtime: &PluginRuntime, stem: &str) -> LoadedPlugin {
-    hearken::plugin::load_file(runtime, &fixture_plugin(stem)).await.expect("fixture plugin loads")
+    hearken::plugin::load_file(runtime, &fixture_plugin(stem))
+        .await
+        .expect("fixture plugin loads")
 }
 
 /// Load a built-in plugin by name.
 pub async fn load_builtin(runtime: &PluginRuntime, name: &str) -> LoadedPlugin {
-    let (registry, problems) = hearken::plugin::PluginRegistry::load(runtime, None).await.expect("built-ins load");
+    let (registry, problems) = hearken::plugin::PluginRegistry::load(runtime, None)
+        .await
+        .expect("built-ins load");
     assert!(problems.is_empty(), "{problems:?}");
-    registry.get(name).cloned().unwrap_or_else(|| panic!("no built-in plugin {name}"))
+    registry
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no built-in plugin {name}"))
 }

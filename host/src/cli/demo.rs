@@ -25,7 +25,7 @@ use super::{CliResult, Exit, Global, Output};
 use crate::app::{DataDir, open_for_ingest};
 use crate::config::{Config, SourceConfig};
 use crate::demo::site::SiteServer;
-use crate::ingest::{RunSummary, run_source};
+use crate::ingest::{RunSummary, StopFlag, run_source};
 use crate::report::{self, Format};
 
 /// `hearken demo` arguments.
@@ -70,11 +70,13 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
 
     let config = demo_config(&server, &site_root, &manifest, &data)?;
     let opened = open_for_ingest(&config, data.clone()).await?;
+    let stop = StopFlag::new();
     let runs = config.sources.iter().filter_map(|(name, source)| {
         let plugin = opened.registry.get(source.plugin.get_ref())?;
-        Some(run_source(&opened.env, name, source, plugin))
+        Some(run_source(&opened.env, name, source, plugin, &stop))
     });
     let summaries: Vec<RunSummary> = futures_util::future::join_all(runs).await;
+    let site = server.url("");
     drop(server);
 
     opened.env.index.reload()?;
@@ -85,13 +87,22 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
         generated_from: "all documents".into(),
         sources: config.sources.keys().cloned().collect(),
     };
-    let persona_report = report::build(&docs, opened.env.pipeline.analyzer().codebook(), &PersonaConfig::default(), &ctx)?;
-    let reports = report::write_all(&persona_report, &data.reports(), &[Format::Html, Format::Md, Format::Json])?;
+    let persona_report = report::build(
+        &docs,
+        opened.env.pipeline.analyzer().codebook(),
+        &PersonaConfig::default(),
+        &ctx,
+    )?;
+    let reports = report::write_all(
+        &persona_report,
+        &data.reports(),
+        &[Format::Html, Format::Md, Format::Json],
+    )?;
 
     let failed = summaries.iter().filter(|s| s.error.is_some()).count();
     let summary = DemoSummary {
         data_dir: data.root().to_path_buf(),
-        site: server_url(args.site_addr),
+        site,
         sources: summaries,
         documents,
         personas: persona_report.personas.len(),
@@ -100,38 +111,58 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
         state: data.state(),
     };
     out.emit(&summary, |w| {
-        writeln!(w, "Hearken demo — synthetic sample data served at {}", summary.site)?;
+        writeln!(
+            w,
+            "Hearken demo — synthetic sample data served at {}",
+            summary.site
+        )?;
         writeln!(w)?;
-        writeln!(w, "{:<16} {:>6} {:>8} {:>6} {:>8} {:>10} {:>11}  status", "source", "pages", "records", "new", "updated", "unchanged", "redactions")?;
+        writeln!(
+            w,
+            "{:<16} {:>6} {:>8} {:>6} {:>8} {:>10} {:>11}  status",
+            "source", "pages", "records", "new", "updated", "unchanged", "redactions"
+        )?;
         for s in &summary.sources {
             let redactions: u64 = s.redactions.values().sum();
             let status = match &s.error {
                 None => "ok".to_string(),
                 Some(e) => format!("FAILED: {e}"),
             };
-            writeln!(w, "{:<16} {:>6} {:>8} {:>6} {:>8} {:>10} {:>11}  {status}", s.source, s.pages, s.records, s.new, s.updated, s.unchanged, redactions)?;
+            writeln!(
+                w,
+                "{:<16} {:>6} {:>8} {:>6} {:>8} {:>10} {:>11}  {status}",
+                s.source, s.pages, s.records, s.new, s.updated, s.unchanged, redactions
+            )?;
         }
         writeln!(w)?;
         writeln!(w, "documents in the index: {}", summary.documents)?;
         writeln!(w, "personas: {}", summary.personas)?;
         writeln!(w, "index:    {}", summary.index.display())?;
-        writeln!(w, "state:    {} (run ledger and audit log)", summary.state.display())?;
+        writeln!(
+            w,
+            "state:    {} (run ledger and audit log)",
+            summary.state.display()
+        )?;
         for r in &summary.reports {
             writeln!(w, "report:   {}", r.display())?;
         }
         writeln!(w)?;
-        writeln!(w, "Try: hearken search \"travel\" --data {}", summary.data_dir.display())?;
+        writeln!(
+            w,
+            "Try: hearken search \"travel\" --data {}",
+            summary.data_dir.display()
+        )?;
         Ok(())
     })?;
-    Ok(if failed > 0 { Exit::Failure } else { Exit::Success })
-}
-
-fn server_url(addr: SocketAddr) -> String {
-    format!("http://{addr}/")
+    Ok(if failed > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
 
 /// The demo's configuration: three sources pointed at the loopback site.
-fn demo_config(
+pub(crate) fn demo_config(
     server: &SiteServer,
     site_root: &std::path::Path,
     manifest: &hearken_sample::SiteManifest,
@@ -143,27 +174,42 @@ fn demo_config(
     let mut forum = SourceConfig::new("forum");
     forum.grant_hosts = vec![toml::Spanned::new(0..0, host.clone())];
     forum.min_interval_ms = 0;
-    forum.config = Some(toml::Spanned::new(0..0, toml::toml! {
-        engine = "phpbb"
-        start_url = (server.url(&manifest.forum_start))
-    }));
+    forum.config = Some(toml::Spanned::new(
+        0..0,
+        toml::toml! {
+            engine = "phpbb"
+            start_url = (server.url(&manifest.forum_start))
+        },
+    ));
     sources.insert("patient-forum".to_string(), forum);
 
     let mut posts = SourceConfig::new("posts");
     posts.grant_hosts = vec![toml::Spanned::new(0..0, host)];
     posts.min_interval_ms = 0;
-    posts.config = Some(toml::Spanned::new(0..0, toml::toml! {
-        kind = "feed"
-        urls = [(server.url(&manifest.feed_start))]
-    }));
+    posts.config = Some(toml::Spanned::new(
+        0..0,
+        toml::toml! {
+            kind = "feed"
+            urls = [(server.url(&manifest.feed_start))]
+        },
+    ));
     sources.insert("public-posts".to_string(), posts);
 
     let mut board = SourceConfig::new("transcripts");
-    board.inputs = manifest.transcripts.iter().map(|t| site_root.join(t)).collect();
+    board.inputs = manifest
+        .transcripts
+        .iter()
+        .map(|t| site_root.join(t))
+        .collect();
     let files: Vec<toml::Value> = manifest
         .transcripts
         .iter()
-        .filter_map(|t| std::path::Path::new(t).file_name().and_then(|f| f.to_str()).map(|f| toml::Value::String(f.to_string())))
+        .filter_map(|t| {
+            std::path::Path::new(t)
+                .file_name()
+                .and_then(|f| f.to_str())
+                .map(|f| toml::Value::String(f.to_string()))
+        })
         .collect();
     let truth = hearken_sample::read_truth(site_root)?;
     let mut roles = toml::Table::new();
@@ -179,5 +225,9 @@ fn demo_config(
     board.config = Some(toml::Spanned::new(0..0, board_config));
     sources.insert("advisory-board".to_string(), board);
 
-    Ok(Config { data_dir: Some(data.root().to_path_buf()), sources, ..Config::default() })
+    Ok(Config {
+        data_dir: Some(data.root().to_path_buf()),
+        sources,
+        ..Config::default()
+    })
 }

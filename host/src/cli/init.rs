@@ -20,10 +20,15 @@ pub struct Args {
 pub fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let path: PathBuf = global.config.clone();
     if path.exists() && !args.force {
-        return Err(CliError::usage(anyhow::anyhow!("{} already exists; pass --force to overwrite it", path.display())));
+        return Err(CliError::usage(anyhow::anyhow!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        )));
     }
     std::fs::write(&path, STARTER)?;
-    out.emit(&serde_json::json!({ "config": path }), |w| writeln!(w, "wrote {}", path.display()))?;
+    out.emit(&serde_json::json!({ "config": path }), |w| {
+        writeln!(w, "wrote {}", path.display())
+    })?;
     Ok(Exit::Success)
 }
 
@@ -33,8 +38,16 @@ mod tests {
 
     #[test]
     fn starter_config_parses_and_names_three_kinds_of_source() {
-        let c = crate::config::Config::parse(STARTER, std::path::Path::new("/srv/hearken/hearken.toml")).unwrap();
-        let plugins: Vec<&str> = c.sources.values().map(|s| s.plugin.get_ref().as_str()).collect();
+        let c = crate::config::Config::parse(
+            STARTER,
+            std::path::Path::new("/srv/hearken/hearken.toml"),
+        )
+        .unwrap();
+        let plugins: Vec<&str> = c
+            .sources
+            .values()
+            .map(|s| s.plugin.get_ref().as_str())
+            .collect();
         for p in ["forum", "posts", "transcripts"] {
             assert!(plugins.contains(&p), "{plugins:?}");
         }

@@ -5,16 +5,21 @@
 //! results takes `--json` and then prints one JSON document on stdout, with
 //! logs on stderr. Exit codes are fixed (see [`Exit`]).
 
+mod daemon;
 mod demo;
 mod eval;
+mod forget;
 mod init;
 mod output;
+mod personas;
 mod plugin;
 mod run;
 mod runs;
 mod sample;
 mod search;
+mod serve;
 mod show;
+mod themes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +36,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "HEARKEN_DATA")]
     pub data: Option<PathBuf>,
     /// Config file.
-    #[arg(long, global = true, default_value = "hearken.toml", env = "HEARKEN_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "hearken.toml",
+        env = "HEARKEN_CONFIG"
+    )]
     pub config: PathBuf,
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
@@ -49,6 +59,16 @@ pub struct Cli {
 pub enum Command {
     /// Run the whole flow on bundled sample data served from a loopback web site.
     Demo(demo::Args),
+    /// Run sources on their schedules until stopped.
+    Daemon(daemon::Args),
+    /// Delete a source's or an author's documents.
+    Forget(forget::Args),
+    /// Theme counts and sentiment, over time.
+    Themes(themes::Args),
+    /// Build personas and write the report.
+    Personas(personas::Args),
+    /// The researchers' web page.
+    Serve(serve::Args),
     /// Write a commented starter hearken.toml.
     Init(init::Args),
     /// One ingestion pass over the configured sources (for cron).
@@ -92,14 +112,21 @@ pub struct CliError {
 impl CliError {
     /// A usage or configuration error (exit 2).
     pub fn usage(error: impl Into<anyhow::Error>) -> Self {
-        Self { error: error.into(), exit: Exit::Usage }
+        Self {
+            error: error.into(),
+            exit: Exit::Usage,
+        }
     }
 }
 
 impl<E: Into<anyhow::Error>> From<E> for CliError {
     fn from(e: E) -> Self {
         let error = e.into();
-        let exit = if error.downcast_ref::<crate::config::ConfigError>().is_some() { Exit::Usage } else { Exit::Failure };
+        let exit = if error.downcast_ref::<crate::config::ConfigError>().is_some() {
+            Exit::Usage
+        } else {
+            Exit::Failure
+        };
         Self { error, exit }
     }
 }
@@ -118,7 +145,11 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    install_panic_hook();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -142,16 +173,24 @@ pub fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> CliResult {
     let out = Output { json: cli.json };
-    let global = Global { data: cli.data, config: cli.config };
+    let global = Global {
+        data: cli.data,
+        config: cli.config,
+    };
     match cli.command {
         Command::Demo(a) => demo::run(&global, &out, a).await,
+        Command::Daemon(a) => daemon::run(&global, &out, a).await,
+        Command::Forget(a) => forget::run(&global, &out, a).await,
+        Command::Themes(a) => themes::run(&global, &out, a).await,
+        Command::Personas(a) => personas::run(&global, &out, a).await,
+        Command::Serve(a) => serve::run(&global, &out, a).await,
         Command::Init(a) => init::run(&global, &out, a),
         Command::Run(a) => run::run(&global, &out, a).await,
         Command::Search(a) => search::run(&global, &out, a),
         Command::Show(a) => show::run(&global, &out, a),
         Command::Runs(a) => runs::run(&global, &out, a),
         Command::Plugin(c) => plugin::run(&global, &out, c).await,
-        Command::Eval(c) => eval::run(&global, &out, c),
+        Command::Eval(c) => eval::run(&global, &out, c).await,
         Command::Sample(a) => sample::run(&global, &out, a),
     }
 }
@@ -169,11 +208,16 @@ impl Global {
     pub fn config(&self) -> Result<Option<crate::config::Config>, CliError> {
         if !self.config.exists() {
             if self.config != std::path::Path::new("hearken.toml") {
-                return Err(CliError::usage(anyhow::anyhow!("config file {} does not exist", self.config.display())));
+                return Err(CliError::usage(anyhow::anyhow!(
+                    "config file {} does not exist",
+                    self.config.display()
+                )));
             }
             return Ok(None);
         }
-        crate::config::Config::load(&self.config).map(Some).map_err(CliError::usage)
+        crate::config::Config::load(&self.config)
+            .map(Some)
+            .map_err(CliError::usage)
     }
 
     /// The data directory: `--data`, else the config's `data_dir`, else
@@ -196,10 +240,37 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HEARKEN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// A panic message can quote whatever value was being handled, and in
+/// Hearken that may be patient text. The hook prints where the panic
+/// happened, never its message. Set `HEARKEN_DEBUG_PANICS=1` when debugging
+/// on synthetic data to see the message.
+fn install_panic_hook() {
+    let show = std::env::var_os("HEARKEN_DEBUG_PANICS").is_some_and(|v| v == "1");
+    if show {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".into());
+        eprintln!(
+            "error: internal error at {at}; its message is withheld because it may contain patient text \
+             (set HEARKEN_DEBUG_PANICS=1 on synthetic data to see it). Please report this."
+        );
+    }));
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -14,7 +14,11 @@ pub struct Output {
 impl Output {
     /// Print `value` as JSON (when `--json`) or run `text` to print it for
     /// people.
-    pub fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    pub fn emit<T: Serialize>(
+        &self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
         if self.json {

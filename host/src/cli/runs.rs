@@ -20,16 +20,41 @@ pub fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let config = global.config()?;
     let data = global.data_dir(config.as_ref());
     if !data.state().exists() {
-        return Err(CliError::usage(anyhow::anyhow!("there is no state store in {} yet; run `hearken demo` or `hearken run` first", data.root().display())));
+        return Err(CliError::usage(anyhow::anyhow!(
+            "there is no state store in {} yet; run `hearken demo` or `hearken run` first",
+            data.root().display()
+        )));
     }
     let state = StateStore::open(&data.state())?;
-    let runs = state.runs(RunFilter { source: args.source, limit: args.limit })?;
+    let runs = state.runs(RunFilter {
+        source: args.source,
+        limit: args.limit,
+    })?;
     out.emit(&runs, |w| {
-        writeln!(w, "{:<26} {:<16} {:<12} {:<20} {:>5} {:>7} {:>5} {:>7} {:>9}", "run", "source", "status", "started", "pages", "records", "new", "updated", "unchanged")?;
+        writeln!(
+            w,
+            "{:<26} {:<16} {:<12} {:<20} {:>5} {:>7} {:>5} {:>7} {:>9}",
+            "run", "source", "status", "started", "pages", "records", "new", "updated", "unchanged"
+        )?;
         for r in &runs {
             let status = format!("{:?}", r.status).to_lowercase();
-            let started = r.started.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-            writeln!(w, "{:<26} {:<16} {:<12} {:<20} {:>5} {:>7} {:>5} {:>7} {:>9}", r.id.as_str(), r.source, status, &started[..started.len().min(19)], r.pages, r.records, r.new, r.updated, r.unchanged)?;
+            let started = r
+                .started
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "{:<26} {:<16} {:<12} {:<20} {:>5} {:>7} {:>5} {:>7} {:>9}",
+                r.id.as_str(),
+                r.source,
+                status,
+                &started[..started.len().min(19)],
+                r.pages,
+                r.records,
+                r.new,
+                r.updated,
+                r.unchanged
+            )?;
             if let Some(e) = &r.error {
                 writeln!(w, "    error: {e}")?;
             }

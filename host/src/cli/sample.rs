@@ -23,9 +23,15 @@ pub struct Args {
 
 /// Write a corpus.
 pub fn run(_global: &Global, out: &Output, args: Args) -> CliResult {
-    let manifest = hearken_sample::write_site(&SampleConfig::with_docs(args.docs, args.seed), &args.out)?;
+    let manifest =
+        hearken_sample::write_site(&SampleConfig::with_docs(args.docs, args.seed), &args.out)?;
     out.emit(&manifest, |w| {
-        writeln!(w, "wrote {} documents to {}", manifest.documents, args.out.display())?;
+        writeln!(
+            w,
+            "wrote {} documents to {}",
+            manifest.documents,
+            args.out.display()
+        )?;
         writeln!(w, "forum:       {}", manifest.forum_start)?;
         writeln!(w, "feed:        {}", manifest.feed_start)?;
         writeln!(w, "transcripts: {}", manifest.transcripts.len())?;

@@ -69,7 +69,11 @@ pub enum By {
 
 fn parse_day(s: &str) -> Result<i64, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0))
+        .map(|d| {
+            d.and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp())
+                .unwrap_or(0)
+        })
         .map_err(|_| format!("`{s}` is not a date like 2025-03-04"))
 }
 
@@ -107,17 +111,38 @@ pub fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     };
     let results = match index.search(&request) {
         Ok(r) => r,
-        Err(e @ (hearken_index::IndexError::QueryParse { .. } | hearken_index::IndexError::InvalidRequest(_))) => {
+        Err(
+            e @ (hearken_index::IndexError::QueryParse { .. }
+            | hearken_index::IndexError::InvalidRequest(_)),
+        ) => {
             return Err(CliError::usage(e));
         }
         Err(e) => return Err(e.into()),
     };
     out.emit(&results, |w| {
-        writeln!(w, "{} matching document{}", results.total, if results.total == 1 { "" } else { "s" })?;
+        writeln!(
+            w,
+            "{} matching document{}",
+            results.total,
+            if results.total == 1 { "" } else { "s" }
+        )?;
         for (i, hit) in results.hits.iter().enumerate() {
             writeln!(w)?;
-            let date = hit.published.as_deref().map(|p| &p[..p.len().min(10)]).unwrap_or("undated");
-            writeln!(w, "{:>3}. [{}] {} · {} · {} {:+.2}", args.offset + i + 1, hit.id, hit.source, date, hit.sentiment.label, hit.sentiment.compound)?;
+            let date = hit
+                .published
+                .as_deref()
+                .map(|p| &p[..p.len().min(10)])
+                .unwrap_or("undated");
+            writeln!(
+                w,
+                "{:>3}. [{}] {} · {} · {} {:+.2}",
+                args.offset + i + 1,
+                hit.id,
+                hit.source,
+                date,
+                hit.sentiment.label,
+                hit.sentiment.compound
+            )?;
             if let Some(t) = &hit.title {
                 writeln!(w, "     {t}")?;
             }
@@ -128,18 +153,40 @@ pub fn run(global: &Global, out: &Output, args: Args) -> CliResult {
             writeln!(w, "     {}", hit.url)?;
         }
         let f = &results.facets;
-        for (name, counts) in [("theme", &f.theme), ("sentiment", &f.sentiment), ("source", &f.source), ("stage", &f.stage), ("cue", &f.cue)] {
+        for (name, counts) in [
+            ("theme", &f.theme),
+            ("sentiment", &f.sentiment),
+            ("source", &f.source),
+            ("stage", &f.stage),
+            ("cue", &f.cue),
+        ] {
             if counts.is_empty() {
                 continue;
             }
-            let list: Vec<String> = counts.iter().take(8).map(|c| format!("{} ({})", c.value, c.count)).collect();
+            let list: Vec<String> = counts
+                .iter()
+                .take(8)
+                .map(|c| format!("{} ({})", c.value, c.count))
+                .collect();
             writeln!(w, "\n{name}: {}", list.join(", "))?;
         }
         if !results.histogram.is_empty() {
             writeln!(w)?;
-            let max = results.histogram.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+            let max = results
+                .histogram
+                .iter()
+                .map(|b| b.count)
+                .max()
+                .unwrap_or(1)
+                .max(1);
             for b in &results.histogram {
-                writeln!(w, "{:>9} {:>5} {}", b.label, b.count, "█".repeat(((b.count * 40).div_ceil(max)) as usize))?;
+                writeln!(
+                    w,
+                    "{:>9} {:>5} {}",
+                    b.label,
+                    b.count,
+                    "█".repeat(((b.count * 40).div_ceil(max)) as usize)
+                )?;
             }
         }
         Ok(())
@@ -151,7 +198,11 @@ pub fn run(global: &Global, out: &Output, args: Args) -> CliResult {
 /// the matches and unescape the text.
 fn terminal_snippet(html: &str) -> String {
     let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let (on, off) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
+    let (on, off) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     html.replace("<b>", on)
         .replace("</b>", off)
         .replace("&lt;", "<")

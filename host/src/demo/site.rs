@@ -45,11 +45,17 @@ impl SiteServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
                 tracing::warn!("loopback site stopped: {e}");
             }
         });
-        Ok(SiteServer { addr, stop: Some(stop) })
+        Ok(SiteServer {
+            addr,
+            stop: Some(stop),
+        })
     }
 
     /// The address it listens on.

@@ -34,6 +34,11 @@ mod tests {
         let matcher = CueMatcher::new(&Codebook::default_trial());
         let text = "I'm the main carer for my mum and she needs me to read the emails to her.";
         let found = cues(&matcher, text, &sentences::split(text));
-        assert!(found.iter().any(|c| c.kind == "role" && c.value == "caregiver"), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|c| c.kind == "role" && c.value == "caregiver"),
+            "{found:?}"
+        );
     }
 }

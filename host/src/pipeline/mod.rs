@@ -80,25 +80,54 @@ impl Pipeline {
     /// Turn one raw record into an analysed, de-identified document.
     /// `known_names` are people's names known from the record's context
     /// (every author in its batch).
-    pub fn process(&self, record: Record, known_names: &[&str], from: &Provenance) -> AnalysedDocument {
+    pub fn process(
+        &self,
+        record: Record,
+        known_names: &[&str],
+        from: &Provenance,
+    ) -> AnalysedDocument {
         // 1. normalize
         let format = match record.body_format {
             BodyFormat::Html => normalize::Format::Html,
             BodyFormat::Text => normalize::Format::Text,
         };
         let body = normalize::normalize(&record.body, format);
-        let title = record.title.as_deref().map(|t| normalize::normalize(t, normalize::Format::Text));
+        let title = record
+            .title
+            .as_deref()
+            .map(|t| normalize::normalize(t, normalize::Format::Text));
         // 2. language (reads raw text; keeps only the code)
         let lang = language::detect(self.analyzer.language_detector(), &body);
         // 3. de-identify — the privacy boundary
         let clean = deidentify::deidentify(
             &self.deid,
             &from.source,
-            &RawFields { body: &body, title: title.as_deref(), extra: &record.extra, author: record.author.as_deref() },
+            &RawFields {
+                body: &body,
+                title: title.as_deref(),
+                extra: &record.extra,
+                author: record.author.as_deref(),
+            },
             known_names,
         );
         drop(body);
         drop(title);
+        // Link fields: the author's handle and DIDs out, the links stable.
+        let mut redactions = clean.redactions;
+        let author = record.author.as_deref().filter(|a| !a.trim().is_empty());
+        let mut link = |s: &str| {
+            let (out, n) = deidentify::scrub_link(&self.deid, &from.source, s, author);
+            if n > 0 {
+                *redactions
+                    .entry(hearken_deid::IdentifierKind::Handle.as_str().to_string())
+                    .or_default() += n;
+            }
+            out
+        };
+        let record_id = link(&record.id);
+        let url = link(&record.url);
+        let thread_id = record.thread_id.as_deref().map(&mut link);
+        let parent_id = record.parent_id.as_deref().map(&mut link);
         let text = clean.body.as_str();
         let sents = sentences::split(text);
         // 4. sentiment
@@ -111,14 +140,14 @@ impl Pipeline {
         let cues = cues::cues(self.analyzer.cue_matcher(), text, &sents);
 
         AnalysedDocument {
-            id: document_id(&from.source, &record.id),
+            id: document_id(&from.source, &record_id),
             source: from.source.clone(),
             plugin: from.plugin.clone(),
             plugin_version: from.plugin_version.clone(),
             kind: kind_name(record.kind).to_string(),
-            url: record.url,
-            thread_id: record.thread_id,
-            parent_id: record.parent_id,
+            url,
+            thread_id,
+            parent_id,
             author: clean.author,
             speaker_role: record.speaker_role,
             published: record.published.as_deref().and_then(parse_rfc3339),
@@ -129,7 +158,7 @@ impl Pipeline {
             themes,
             stage,
             cues,
-            redactions: clean.redactions,
+            redactions,
             run_id: from.run_id.clone(),
             extra: clean.extra.into_iter().collect::<BTreeMap<_, _>>(),
             body: clean.body,
@@ -154,7 +183,9 @@ pub fn kind_name(kind: RecordKind) -> &'static str {
 
 /// Seconds since the epoch from an RFC 3339 time.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.timestamp())
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|t| t.timestamp())
 }
 
 #[cfg(test)]
@@ -165,7 +196,10 @@ mod tests {
 
     fn pipeline() -> Pipeline {
         Pipeline::new(
-            DeidStage { deid: Deidentifier::new(&Policy::default()).unwrap(), key: PseudonymKey::from_bytes([1; 32]) },
+            DeidStage {
+                deid: Deidentifier::new(&Policy::default()).unwrap(),
+                key: PseudonymKey::from_bytes([1; 32]),
+            },
             Analyzer::new(Codebook::default_trial()),
         )
     }
@@ -188,9 +222,59 @@ mod tests {
     }
 
     #[test]
+    fn handles_and_dids_in_link_fields_become_pseudonyms() {
+        let p = pipeline();
+        let from = Provenance {
+            source: "bluesky".into(),
+            plugin: "posts".into(),
+            plugin_version: "0.1.0".into(),
+            run_id: "r1".into(),
+        };
+        let mut r = record("<p>Week 3 of the trial and the nausea is easing.</p>");
+        r.id = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kabc".into();
+        r.url = "https://bsky.app/profile/margo-w.bsky.social/post/3kabc".into();
+        r.thread_id =
+            Some("at://did:plc:aaaabbbbccccddddeeeeffff/app.bsky.feed.post/3kroot".into());
+        r.parent_id = r.thread_id.clone();
+        r.author = Some("margo-w.bsky.social".into());
+        let doc = p.process(r.clone(), &["margo-w.bsky.social"], &from);
+        let stored = serde_json::to_string(&doc).unwrap();
+        for raw in [
+            "margo-w",
+            "ewvi7nxzyoun6zhxrhs64oiz",
+            "aaaabbbbccccddddeeeeffff",
+        ] {
+            assert!(!stored.contains(raw), "{raw} stored in {stored}");
+        }
+        let author = doc.author.clone().unwrap();
+        assert_eq!(
+            doc.url,
+            format!("https://bsky.app/profile/{author}/post/3kabc")
+        );
+        assert!(
+            doc.id.starts_with("bluesky:at://p-") && doc.id.ends_with("/app.bsky.feed.post/3kabc"),
+            "{}",
+            doc.id
+        );
+        assert_eq!(
+            doc.redactions.get("handle"),
+            Some(&4),
+            "{:?}",
+            doc.redactions
+        );
+        // Stable: the same record gets the same id on the next run.
+        assert_eq!(p.process(r, &[], &from).id, doc.id);
+    }
+
+    #[test]
     fn a_record_becomes_a_deidentified_analysed_document() {
         let p = pipeline();
-        let from = Provenance { source: "forum".into(), plugin: "forum".into(), plugin_version: "0.1.0".into(), run_id: "r1".into() };
+        let from = Provenance {
+            source: "forum".into(),
+            plugin: "forum".into(),
+            plugin_version: "0.1.0".into(),
+            run_id: "r1".into(),
+        };
         let doc = p.process(
             record("<p>My husband Mark drives me 3 hours to every visit and I'm scared of the side effects. Call me at 555-301-2288.</p>"),
             &["margo_w"],
@@ -198,15 +282,26 @@ mod tests {
         );
         assert_eq!(doc.id, "forum:p17");
         assert_eq!(doc.published, Some(1_741_083_300));
-        assert!(!doc.body.contains("Mark") && !doc.body.contains("555-301-2288"), "{}", doc.body);
+        assert!(
+            !doc.body.contains("Mark") && !doc.body.contains("555-301-2288"),
+            "{}",
+            doc.body
+        );
         assert!(doc.author.as_deref().is_some_and(|a| a != "margo_w"));
         assert_eq!(doc.language, "en");
         assert!(!doc.themes.is_empty());
         for t in &doc.themes {
             for e in &t.evidence {
-                assert!(doc.quote(e).is_some(), "evidence {e:?} does not slice the body");
+                assert!(
+                    doc.quote(e).is_some(),
+                    "evidence {e:?} does not slice the body"
+                );
             }
         }
-        assert!(doc.redactions.values().sum::<u32>() >= 2, "{:?}", doc.redactions);
+        assert!(
+            doc.redactions.values().sum::<u32>() >= 2,
+            "{:?}",
+            doc.redactions
+        );
     }
 }

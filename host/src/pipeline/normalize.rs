@@ -30,8 +30,28 @@ pub fn normalize(input: &str, format: Format) -> String {
 }
 
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "pre", "section",
-    "article", "header", "footer", "hr", "dd", "dt",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "dd",
+    "dt",
 ];
 
 /// HTML fragment to text.
@@ -49,6 +69,10 @@ fn walk(element: ElementRef<'_>, out: &mut String) {
             Node::Element(e) => {
                 let name = e.name();
                 if matches!(name, "script" | "style" | "noscript" | "template") {
+                    continue;
+                }
+                if name == "br" {
+                    out.push('\n');
                     continue;
                 }
                 if name == "img" {
@@ -112,13 +136,19 @@ mod tests {
     #[test]
     fn html_becomes_text_with_breaks_and_no_scripts() {
         let html = "<p>Hi all,<br>the drive is 3&nbsp;hours &amp; parking is $20 <img class=\"smilies\" alt=\":(\"></p><script>alert(1)</script><blockquote>quoted</blockquote><p>bye</p>";
-        assert_eq!(normalize(html, Format::Html), "Hi all,\nthe drive is 3 hours & parking is $20 :(\n\nquoted\n\nbye");
+        assert_eq!(
+            normalize(html, Format::Html),
+            "Hi all,\nthe drive is 3 hours & parking is $20 :(\n\nquoted\n\nbye"
+        );
     }
 
     #[test]
     fn nfc_and_whitespace() {
         let decomposed = "cafe\u{301}   visit\t\tday\n\n\n\nnext  ";
-        assert_eq!(normalize(decomposed, Format::Text), "caf\u{e9} visit day\n\nnext");
+        assert_eq!(
+            normalize(decomposed, Format::Text),
+            "caf\u{e9} visit day\n\nnext"
+        );
     }
 
     #[test]

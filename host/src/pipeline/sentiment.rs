@@ -12,8 +12,15 @@ use hearken_analysis::sentiment::{SentimentScorer, TextSentiment};
 use hearken_document::{SentenceSentiment, Sentiment, SentimentLabel};
 
 /// Scores, or `None` when the language rules scoring out.
-pub fn score(scorer: &SentimentScorer, language: &LanguageGuess, text: &str, sentences: &[Range<usize>]) -> Option<TextSentiment> {
-    language.english_or_unknown().then(|| scorer.score(text, sentences))
+pub fn score(
+    scorer: &SentimentScorer,
+    language: &LanguageGuess,
+    text: &str,
+    sentences: &[Range<usize>],
+) -> Option<TextSentiment> {
+    language
+        .english_or_unknown()
+        .then(|| scorer.score(text, sentences))
 }
 
 /// The document-level scores in the shared document shape.
@@ -36,7 +43,11 @@ pub fn sentence_sentiments(scores: Option<&TextSentiment>) -> Vec<SentenceSentim
         .map(|s| {
             s.sentences
                 .iter()
-                .map(|x| SentenceSentiment { start: x.range.start as u32, end: x.range.end as u32, compound: x.compound })
+                .map(|x| SentenceSentiment {
+                    start: x.range.start as u32,
+                    end: x.range.end as u32,
+                    compound: x.compound,
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -48,7 +59,12 @@ mod tests {
     use hearken_analysis::sentences;
 
     fn english() -> LanguageGuess {
-        LanguageGuess { code: "en".into(), confidence: 1.0, reliable: true, unexpected: None }
+        LanguageGuess {
+            code: "en".into(),
+            confidence: 1.0,
+            reliable: true,
+            unexpected: None,
+        }
     }
 
     #[test]
@@ -67,9 +83,17 @@ mod tests {
     #[test]
     fn other_languages_are_unscored() {
         let scorer = SentimentScorer::new();
-        let german = LanguageGuess { code: "de".into(), confidence: 0.99, reliable: true, unexpected: None };
+        let german = LanguageGuess {
+            code: "de".into(),
+            confidence: 0.99,
+            reliable: true,
+            unexpected: None,
+        };
         let s = score(&scorer, &german, "Die Fahrt war furchtbar.", &[0..24]);
         assert!(s.is_none());
-        assert_eq!(document_sentiment(s.as_ref()).label, SentimentLabel::Unscored);
+        assert_eq!(
+            document_sentiment(s.as_ref()).label,
+            SentimentLabel::Unscored
+        );
     }
 }

@@ -12,7 +12,12 @@ use hearken_analysis::themes::ThemeMatcher;
 use hearken_document::{Span, ThemeTag};
 
 /// Themes found in `text`.
-pub fn themes(matcher: &ThemeMatcher, text: &str, sentences: &[Range<usize>], scores: Option<&TextSentiment>) -> Vec<ThemeTag> {
+pub fn themes(
+    matcher: &ThemeMatcher,
+    text: &str,
+    sentences: &[Range<usize>],
+    scores: Option<&TextSentiment>,
+) -> Vec<ThemeTag> {
     matcher
         .find(text, sentences)
         .into_iter()
@@ -25,7 +30,11 @@ pub fn themes(matcher: &ThemeMatcher, text: &str, sentences: &[Range<usize>], sc
 }
 
 pub(crate) fn span(term: &str, range: &Range<usize>) -> Span {
-    Span { term: term.to_string(), start: range.start as u32, end: range.end as u32 }
+    Span {
+        term: term.to_string(),
+        start: range.start as u32,
+        end: range.end as u32,
+    }
 }
 
 #[cfg(test)]
@@ -42,7 +51,10 @@ mod tests {
         let sents = sentences::split(text);
         let scores = SentimentScorer::new().score(text, &sents);
         let found = themes(&matcher, text, &sents, Some(&scores));
-        let travel = found.iter().find(|t| t.id.contains("travel")).expect("a travel theme");
+        let travel = found
+            .iter()
+            .find(|t| t.id.contains("travel"))
+            .expect("a travel theme");
         assert!(!travel.evidence.is_empty());
         for e in &travel.evidence {
             assert!(text.get(e.start as usize..e.end as usize).is_some());

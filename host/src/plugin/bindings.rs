@@ -6,6 +6,8 @@
 //! must not be retried). Exports are `async` so that a running plugin yields
 //! to the executor at every epoch tick.
 
+#![allow(missing_docs)] // generated from the WIT, whose own docs are the reference
+
 wasmtime::component::bindgen!({
     path: "../wit/since_v0.1.0",
     world: "source",
@@ -14,4 +16,4 @@ wasmtime::component::bindgen!({
 });
 
 pub use hearken::source::host::{self as host_api, HttpError, HttpResponse, InputError, Level};
-pub use hearken::source::types::{Batch, BodyFormat, PluginInfo, Record, RecordKind, SourceError};
+pub use hearken::source::types::{BodyFormat, Record, RecordKind};

@@ -19,6 +19,20 @@
 //! Every request — allowed or denied — is written to the audit log through an
 //! [`AuditSink`]: source, plugin, host, path (never the query string, which
 //! can carry user names), status, bytes, milliseconds and the decision.
+//!
+//! The gate is also the one place that sees *why* a plugin's call went
+//! wrong. Plugins answer a 429 or 5xx in their own way — the built-in ones
+//! end the batch early and keep their cursor, others return an `http` error
+//! — so the ingestion loop cannot tell a struggling site from a finished
+//! source by the plugin's answer alone. The gate therefore notes every
+//! transient failure (429, 5xx, timeout, connection failure) against the
+//! run that caused it, and ingestion asks for it with
+//! [`HttpGate::take_transient`] after each call to decide whether to retry.
+//!
+//! Robots rules are cached per host for a day (RFC 9309 §2.4 asks for no
+//! more), and a disallow-all that came from an unreachable or failing
+//! robots.txt for only a minute, so that a daemon running for months picks
+//! up a changed robots.txt and a brief outage does not lock a site out.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,7 +44,11 @@ use url::Url;
 use super::bindings::{HttpError, HttpResponse};
 
 /// The user agent Hearken sends, and matches in robots.txt.
-pub const USER_AGENT: &str = concat!("Hearken/", env!("CARGO_PKG_VERSION"), " (+patient-insight research crawler)");
+pub const USER_AGENT: &str = concat!(
+    "Hearken/",
+    env!("CARGO_PKG_VERSION"),
+    " (+patient-insight research crawler)"
+);
 /// The robots.txt product token.
 const ROBOTS_AGENT: &str = "Hearken";
 /// Redirect hops followed before giving up.
@@ -149,10 +167,46 @@ impl AuditSink for MemoryAudit {
     }
 }
 
+/// How long parsed robots rules (or a 4xx "allow all") are trusted.
+const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
+/// How long a disallow-all caused by a failing robots.txt is kept.
+const ROBOTS_FAILURE_TTL: Duration = Duration::from_secs(60);
+
 #[derive(Default)]
 struct HostSlot {
     next_allowed: Option<Instant>,
-    robots: Option<Arc<RobotsRules>>,
+    /// The rules and when they stop being trusted.
+    robots: Option<(Arc<RobotsRules>, Instant)>,
+}
+
+/// A transient failure the gate saw on behalf of a run: the site answered
+/// 429 or 5xx, or a request timed out or could not connect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transient {
+    /// Host (and port) that failed.
+    pub host: String,
+    /// URL path of the failing request (no query string).
+    pub path: String,
+    /// The status, when a response arrived.
+    pub status: Option<u16>,
+    /// What went wrong, in the gate's words (`answered HTTP 503`, `timed
+    /// out`); never response text.
+    pub what: String,
+    /// The longest `Retry-After` the host asked for since the last
+    /// [`HttpGate::take_transient`].
+    pub retry_after: Option<Duration>,
+    /// How many transient failures were seen since the last take.
+    pub count: u32,
+}
+
+impl std::fmt::Display for Transient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{} {}", self.host, self.path, self.what)?;
+        if let Some(wait) = self.retry_after {
+            write!(f, " with Retry-After {} s", wait.as_secs())?;
+        }
+        Ok(())
+    }
 }
 
 enum RobotsRules {
@@ -167,6 +221,8 @@ pub struct HttpGate {
     client: reqwest::Client,
     hosts: tokio::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<HostSlot>>>>,
     audit: Arc<dyn AuditSink>,
+    /// Transient failures by run id, until ingestion takes them.
+    transients: Mutex<HashMap<String, Transient>>,
 }
 
 impl std::fmt::Debug for HttpGate {
@@ -187,7 +243,34 @@ impl HttpGate {
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Self { client, hosts: tokio::sync::Mutex::new(HashMap::new()), audit })
+        Ok(Self {
+            client,
+            hosts: tokio::sync::Mutex::new(HashMap::new()),
+            audit,
+            transients: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The transient failures seen for `run_id` since the last call (the
+    /// latest one, with the longest `Retry-After` and the count), and
+    /// forgets them.
+    pub fn take_transient(&self, run_id: &str) -> Option<Transient> {
+        self.transients
+            .lock()
+            .ok()
+            .and_then(|mut t| t.remove(run_id))
+    }
+
+    fn note_transient(&self, who: &Requester, mut seen: Transient) {
+        let Some(run) = &who.run_id else { return };
+        let Ok(mut all) = self.transients.lock() else {
+            return;
+        };
+        if let Some(before) = all.get(run) {
+            seen.count += before.count;
+            seen.retry_after = seen.retry_after.max(before.retry_after);
+        }
+        all.insert(run.clone(), seen);
     }
 
     /// GET `url` on behalf of `who`, under `policy`.
@@ -201,7 +284,9 @@ impl HttpGate {
         let mut current = Url::parse(url).map_err(|e| HttpError::InvalidUrl(format!("{e}")))?;
         let request_headers = build_headers(headers)?;
         for _hop in 0..=MAX_REDIRECTS {
-            let resp = self.one_request(who, policy, &current, &request_headers).await?;
+            let resp = self
+                .one_request(who, policy, &current, &request_headers)
+                .await?;
             if (300..400).contains(&resp.status) {
                 if let Some(location) = header(&resp.headers, "location") {
                     current = current
@@ -212,7 +297,9 @@ impl HttpGate {
             }
             return Ok(resp);
         }
-        Err(HttpError::Transport(format!("more than {MAX_REDIRECTS} redirects")))
+        Err(HttpError::Transport(format!(
+            "more than {MAX_REDIRECTS} redirects"
+        )))
     }
 
     async fn one_request(
@@ -222,19 +309,27 @@ impl HttpGate {
         url: &Url,
         headers: &HeaderMap,
     ) -> Result<HttpResponse, HttpError> {
-        let host_key = host_key(url).ok_or_else(|| HttpError::InvalidUrl("URL has no host".into()))?;
-        if let Err(reason) = check_access(url, &host_key, &who.declared, &policy.granted, &who.plugin) {
+        let host_key =
+            host_key(url).ok_or_else(|| HttpError::InvalidUrl("URL has no host".into()))?;
+        if let Err(reason) =
+            check_access(url, &host_key, &who.declared, &policy.granted, &who.plugin)
+        {
             self.audit_denied(who, url, &host_key, &reason);
             return Err(HttpError::Denied(reason));
         }
         let slot = self.slot(&host_key).await;
         let mut slot = slot.lock().await;
         if policy.obey_robots && url.path() != "/robots.txt" {
+            let now = Instant::now();
             let rules = match &slot.robots {
-                Some(r) => r.clone(),
-                None => {
+                Some((r, until)) if *until > now => r.clone(),
+                _ => {
                     let r = Arc::new(self.fetch_robots(who, policy, url, &host_key).await);
-                    slot.robots = Some(r.clone());
+                    let ttl = match r.as_ref() {
+                        RobotsRules::DisallowAll(_) => ROBOTS_FAILURE_TTL,
+                        _ => ROBOTS_TTL,
+                    };
+                    slot.robots = Some((r.clone(), now + ttl));
                     r
                 }
             };
@@ -270,16 +365,53 @@ impl HttpGate {
         };
         match result {
             Ok(resp) => {
-                if let Some(wait) = retry_after(&resp) {
+                let wait = retry_after(&resp);
+                if let Some(wait) = wait {
                     next = next.max(Instant::now() + wait);
                 }
                 slot.next_allowed = Some(next);
-                self.audit.record(entry(Some(resp.status), resp.body.len() as u64, Decision::Allowed, None));
+                if resp.status == 429 || (500..600).contains(&resp.status) {
+                    self.note_transient(
+                        who,
+                        Transient {
+                            host: host_key.clone(),
+                            path: url.path().to_string(),
+                            status: Some(resp.status),
+                            what: format!("answered HTTP {}", resp.status),
+                            retry_after: wait,
+                            count: 1,
+                        },
+                    );
+                }
+                self.audit.record(entry(
+                    Some(resp.status),
+                    resp.body.len() as u64,
+                    Decision::Allowed,
+                    None,
+                ));
                 Ok(resp)
             }
             Err((err, status, bytes)) => {
                 slot.next_allowed = Some(next);
-                self.audit.record(entry(status, bytes, Decision::Allowed, Some(describe_error(&err))));
+                if matches!(err, HttpError::Timeout | HttpError::Transport(_)) {
+                    self.note_transient(
+                        who,
+                        Transient {
+                            host: host_key.clone(),
+                            path: url.path().to_string(),
+                            status,
+                            what: describe_error(&err),
+                            retry_after: None,
+                            count: 1,
+                        },
+                    );
+                }
+                self.audit.record(entry(
+                    status,
+                    bytes,
+                    Decision::Allowed,
+                    Some(describe_error(&err)),
+                ));
                 Err(err)
             }
         }
@@ -292,18 +424,33 @@ impl HttpGate {
         headers: &HeaderMap,
     ) -> Result<HttpResponse, (HttpError, Option<u16>, u64)> {
         let deadline = Instant::now() + policy.timeout;
-        let request = self.client.get(url.clone()).headers(headers.clone()).timeout(policy.timeout);
-        let mut resp = request.send().await.map_err(|e| (transport_error(&e), None, 0))?;
+        let request = self
+            .client
+            .get(url.clone())
+            .headers(headers.clone())
+            .timeout(policy.timeout);
+        let mut resp = request
+            .send()
+            .await
+            .map_err(|e| (transport_error(&e), None, 0))?;
         let status = resp.status().as_u16();
         if let Some(len) = resp.content_length() {
             if len > policy.max_response_bytes {
-                return Err((HttpError::TooLarge(policy.max_response_bytes), Some(status), 0));
+                return Err((
+                    HttpError::TooLarge(policy.max_response_bytes),
+                    Some(status),
+                    0,
+                ));
             }
         }
         let response_headers: Vec<(String, String)> = resp
             .headers()
             .iter()
-            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.to_string())))
+            .filter_map(|(k, v)| {
+                v.to_str()
+                    .ok()
+                    .map(|v| (k.as_str().to_ascii_lowercase(), v.to_string()))
+            })
             .collect();
         let final_url = resp.url().to_string();
         let mut body = Vec::new();
@@ -316,11 +463,20 @@ impl HttpGate {
                 Ok(Ok(Some(chunk))) => chunk,
             };
             if body.len() as u64 + chunk.len() as u64 > policy.max_response_bytes {
-                return Err((HttpError::TooLarge(policy.max_response_bytes), Some(status), body.len() as u64));
+                return Err((
+                    HttpError::TooLarge(policy.max_response_bytes),
+                    Some(status),
+                    body.len() as u64,
+                ));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse { status, url: final_url, headers: response_headers, body })
+        Ok(HttpResponse {
+            status,
+            url: final_url,
+            headers: response_headers,
+            body,
+        })
     }
 
     async fn slot(&self, host: &str) -> Arc<tokio::sync::Mutex<HostSlot>> {
@@ -328,7 +484,13 @@ impl HttpGate {
         hosts.entry(host.to_string()).or_default().clone()
     }
 
-    async fn fetch_robots(&self, who: &Requester, policy: &NetworkPolicy, url: &Url, host_key: &str) -> RobotsRules {
+    async fn fetch_robots(
+        &self,
+        who: &Requester,
+        policy: &NetworkPolicy,
+        url: &Url,
+        host_key: &str,
+    ) -> RobotsRules {
         let mut robots_url = url.clone();
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
@@ -343,18 +505,34 @@ impl HttpGate {
                     Ok(robot) => (RobotsRules::Rules(robot), Some(resp.status), len, None),
                     // An unparseable robots.txt is treated as allowing all,
                     // as RFC 9309 §2.2.1 asks of parsers.
-                    Err(_) => (RobotsRules::AllowAll, Some(resp.status), len, Some("robots.txt unparseable; allowing all".into())),
+                    Err(_) => (
+                        RobotsRules::AllowAll,
+                        Some(resp.status),
+                        len,
+                        Some("robots.txt unparseable; allowing all".into()),
+                    ),
                 }
             }
-            Ok(resp) if (400..500).contains(&resp.status) => (RobotsRules::AllowAll, Some(resp.status), resp.body.len() as u64, None),
+            Ok(resp) if (400..500).contains(&resp.status) => (
+                RobotsRules::AllowAll,
+                Some(resp.status),
+                resp.body.len() as u64,
+                None,
+            ),
             Ok(resp) => (
-                RobotsRules::DisallowAll(format!("robots.txt of {host_key} answered {}; disallowing all (RFC 9309)", resp.status)),
+                RobotsRules::DisallowAll(format!(
+                    "robots.txt of {host_key} answered {}; disallowing all (RFC 9309)",
+                    resp.status
+                )),
                 Some(resp.status),
                 resp.body.len() as u64,
                 None,
             ),
             Err((err, status, bytes)) => (
-                RobotsRules::DisallowAll(format!("robots.txt of {host_key} unreachable ({}); disallowing all (RFC 9309)", describe_error(&err))),
+                RobotsRules::DisallowAll(format!(
+                    "robots.txt of {host_key} unreachable ({}); disallowing all (RFC 9309)",
+                    describe_error(&err)
+                )),
                 status,
                 bytes,
                 Some(describe_error(&err)),
@@ -416,33 +594,58 @@ pub fn host_matches(pattern: &str, url: &Url) -> bool {
     if let Some(domain) = pattern.strip_prefix("*.") {
         return host.ends_with(&format!(".{domain}"));
     }
-    let port = url.port_or_known_default();
-    match pattern.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') || h.starts_with('[') => {
-            let h = h.trim_start_matches('[').trim_end_matches(']');
-            let host = host.trim_start_matches('[').trim_end_matches(']');
-            h == host && p.parse::<u16>().ok() == port
-        }
-        _ => pattern.trim_start_matches('[').trim_end_matches(']') == host.trim_start_matches('[').trim_end_matches(']'),
+    let (pattern_host, pattern_port) = split_host_port(&pattern);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    pattern_host == host && pattern_port.is_none_or(|p| Some(p) == url.port_or_known_default())
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port` → (host without brackets, port).
+fn split_host_port(pattern: &str) -> (&str, Option<u16>) {
+    if let Some(rest) = pattern.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').unwrap_or((rest, ""));
+        return (host, after.strip_prefix(':').and_then(|p| p.parse().ok()));
+    }
+    match pattern.split_once(':') {
+        Some((host, port)) if !port.contains(':') => (host, port.parse().ok()),
+        _ => (pattern, None),
     }
 }
 
 /// The two-key rule. Returns the reason for a denial.
-fn check_access(url: &Url, host_key: &str, declared: &[String], granted: &[String], plugin: &str) -> Result<(), String> {
+fn check_access(
+    url: &Url,
+    host_key: &str,
+    declared: &[String],
+    granted: &[String],
+    plugin: &str,
+) -> Result<(), String> {
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("scheme `{}` is not allowed; only http and https", url.scheme()));
+        return Err(format!(
+            "scheme `{}` is not allowed; only http and https",
+            url.scheme()
+        ));
     }
     if !declared.iter().any(|p| host_matches(p, url)) {
-        return Err(format!("host {host_key} is not declared by plugin `{plugin}` (it declares: {})", list(declared)));
+        return Err(format!(
+            "host {host_key} is not declared by plugin `{plugin}` (it declares: {})",
+            list(declared)
+        ));
     }
     if !granted.iter().any(|p| host_matches(p, url)) {
-        return Err(format!("host {host_key} is not granted to this source by the operator (granted: {})", list(granted)));
+        return Err(format!(
+            "host {host_key} is not granted to this source by the operator (granted: {})",
+            list(granted)
+        ));
     }
     Ok(())
 }
 
 fn list(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.join(", ") }
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn build_headers(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
@@ -450,18 +653,27 @@ fn build_headers(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| HttpError::InvalidUrl(format!("invalid request header name `{name}`")))?;
-        if matches!(name.as_str(), "host" | "cookie" | "authorization" | "proxy-authorization") {
-            return Err(HttpError::Denied(format!("plugins may not set the `{name}` header")));
+        if matches!(
+            name.as_str(),
+            "host" | "cookie" | "authorization" | "proxy-authorization"
+        ) {
+            return Err(HttpError::Denied(format!(
+                "plugins may not set the `{name}` header"
+            )));
         }
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| HttpError::InvalidUrl(format!("invalid value for request header `{name}`")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            HttpError::InvalidUrl(format!("invalid value for request header `{name}`"))
+        })?;
         map.append(name, value);
     }
     Ok(map)
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `Retry-After` on a 429 or 503, in seconds (HTTP dates are rare for these
@@ -507,14 +719,35 @@ mod tests {
     #[test]
     fn host_patterns() {
         assert!(host_matches("*", &url("https://a.example/x")));
-        assert!(host_matches("forum.example.org", &url("https://forum.example.org:8443/x")));
-        assert!(host_matches("FORUM.example.org", &url("https://forum.example.org/x")));
-        assert!(!host_matches("forum.example.org", &url("https://evil.example.org/x")));
-        assert!(host_matches("*.example.org", &url("https://a.b.example.org/")));
+        assert!(host_matches(
+            "forum.example.org",
+            &url("https://forum.example.org:8443/x")
+        ));
+        assert!(host_matches(
+            "FORUM.example.org",
+            &url("https://forum.example.org/x")
+        ));
+        assert!(!host_matches(
+            "forum.example.org",
+            &url("https://evil.example.org/x")
+        ));
+        assert!(host_matches(
+            "*.example.org",
+            &url("https://a.b.example.org/")
+        ));
         assert!(!host_matches("*.example.org", &url("https://example.org/")));
-        assert!(!host_matches("*.example.org", &url("https://badexample.org/")));
-        assert!(host_matches("127.0.0.1:8080", &url("http://127.0.0.1:8080/")));
-        assert!(!host_matches("127.0.0.1:8080", &url("http://127.0.0.1:8081/")));
+        assert!(!host_matches(
+            "*.example.org",
+            &url("https://badexample.org/")
+        ));
+        assert!(host_matches(
+            "127.0.0.1:8080",
+            &url("http://127.0.0.1:8080/")
+        ));
+        assert!(!host_matches(
+            "127.0.0.1:8080",
+            &url("http://127.0.0.1:8081/")
+        ));
         assert!(host_matches("127.0.0.1", &url("http://127.0.0.1:9/")));
         assert!(host_matches("[::1]", &url("http://[::1]:9/")));
         assert!(!host_matches("localhost", &url("http://127.0.0.1/")));
@@ -530,7 +763,14 @@ mod tests {
         assert!(e.contains("not declared by plugin `p`"), "{e}");
         let e = check_access(&u, "127.0.0.1", &declared, &[], "p").unwrap_err();
         assert!(e.contains("not granted"), "{e}");
-        let e = check_access(&url("file:///etc/passwd"), "", &["*".into()], &["*".into()], "p").unwrap_err();
+        let e = check_access(
+            &url("file:///etc/passwd"),
+            "",
+            &["*".into()],
+            &["*".into()],
+            "p",
+        )
+        .unwrap_err();
         assert!(e.contains("scheme `file`"), "{e}");
     }
 

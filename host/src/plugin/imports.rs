@@ -37,7 +37,9 @@ pub struct CallContext {
 
 impl std::fmt::Debug for CallContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallContext").field("requester", &self.requester).finish_non_exhaustive()
+        f.debug_struct("CallContext")
+            .field("requester", &self.requester)
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,7 +48,12 @@ impl CallContext {
     pub fn describe_only() -> Self {
         Self {
             gate: None,
-            requester: Requester { source: String::new(), plugin: String::new(), declared: Vec::new(), run_id: None },
+            requester: Requester {
+                source: String::new(),
+                plugin: String::new(),
+                declared: Vec::new(),
+                run_id: None,
+            },
             network: NetworkPolicy::default(),
             inputs: Arc::new(Vec::new()),
             max_input_bytes: 0,
@@ -64,7 +71,9 @@ impl host_api::Host for HostState {
         headers: Vec<(String, String)>,
     ) -> wasmtime::Result<Result<HttpResponse, HttpError>> {
         let Some(gate) = self.ctx.gate.clone() else {
-            return Ok(Err(HttpError::Denied("no network is available in this call".into())));
+            return Ok(Err(HttpError::Denied(
+                "no network is available in this call".into(),
+            )));
         };
         let requester = self.ctx.requester.clone();
         let network = self.ctx.network.clone();
@@ -73,7 +82,8 @@ impl host_api::Host for HostState {
 
     async fn read_input(&mut self, name: String) -> wasmtime::Result<Result<Vec<u8>, InputError>> {
         let found = self.ctx.inputs.iter().find(|p| {
-            p.file_name().and_then(|f| f.to_str()) == Some(name.as_str()) || p.to_str() == Some(name.as_str())
+            p.file_name().and_then(|f| f.to_str()) == Some(name.as_str())
+                || p.to_str() == Some(name.as_str())
         });
         let Some(path) = found.cloned() else {
             let granted: Vec<String> = self
@@ -82,7 +92,11 @@ impl host_api::Host for HostState {
                 .iter()
                 .filter_map(|p| p.file_name().and_then(|f| f.to_str()).map(str::to_string))
                 .collect();
-            let granted = if granted.is_empty() { "none".to_string() } else { granted.join(", ") };
+            let granted = if granted.is_empty() {
+                "none".to_string()
+            } else {
+                granted.join(", ")
+            };
             return Ok(Err(InputError::NotGranted(format!(
                 "input `{name}` is not named in this source's configuration (granted: {granted})"
             ))));
@@ -98,7 +112,9 @@ impl host_api::Host for HostState {
             Ok(_) => {}
             Err(e) => return Ok(Err(InputError::Unreadable(format!("input `{name}`: {e}")))),
         }
-        Ok(tokio::fs::read(&path).await.map_err(|e| InputError::Unreadable(format!("input `{name}`: {e}"))))
+        Ok(tokio::fs::read(&path)
+            .await
+            .map_err(|e| InputError::Unreadable(format!("input `{name}`: {e}"))))
     }
 
     async fn log(&mut self, level: Level, message: String) -> wasmtime::Result<()> {
@@ -106,7 +122,10 @@ impl host_api::Host for HostState {
         let source = self.ctx.requester.source.as_str();
         let text = match &self.ctx.scrubber {
             Some(scrub) => scrub(&message),
-            None => format!("({} bytes withheld: no de-identifier in this call)", message.len()),
+            None => format!(
+                "({} bytes withheld: no de-identifier in this call)",
+                message.len()
+            ),
         };
         match level {
             Level::Trace => tracing::trace!(plugin, source, "{text}"),
@@ -119,7 +138,10 @@ impl host_api::Host for HostState {
     }
 
     async fn now(&mut self) -> wasmtime::Result<i64> {
-        let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         Ok(secs)
     }
 }

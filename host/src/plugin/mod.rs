@@ -16,6 +16,7 @@
 //! what `bindgen!` makes of it.
 
 pub mod bindings;
+pub mod check;
 pub mod gate;
 pub mod imports;
 pub mod runtime;
@@ -170,7 +171,10 @@ impl PluginRegistry {
     /// A plugin file that fails to load is reported in the returned list and
     /// skipped; the others still load. A file plugin with the name of a
     /// built-in replaces it (so an operator can pin a newer build).
-    pub async fn load(runtime: &PluginRuntime, dir: Option<&Path>) -> Result<(Self, Vec<PluginError>), PluginError> {
+    pub async fn load(
+        runtime: &PluginRuntime,
+        dir: Option<&Path>,
+    ) -> Result<(Self, Vec<PluginError>), PluginError> {
         let mut registry = Self::default();
         let mut problems = Vec::new();
         for (artifact, bytes) in builtin::BUILTIN {
@@ -185,7 +189,12 @@ impl PluginRegistry {
                     .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
                     .collect(),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-                Err(source) => return Err(PluginError::Read { path: dir.to_path_buf(), source }),
+                Err(source) => {
+                    return Err(PluginError::Read {
+                        path: dir.to_path_buf(),
+                        source,
+                    });
+                }
             };
             files.sort();
             for path in files {
@@ -198,6 +207,11 @@ impl PluginRegistry {
             }
         }
         Ok((registry, problems))
+    }
+
+    /// Add (or replace) a plugin, keyed by its name.
+    pub fn insert(&mut self, plugin: LoadedPlugin) {
+        self.plugins.insert(plugin.info.name.clone(), plugin);
     }
 
     /// The plugin called `name`.
@@ -218,6 +232,9 @@ impl PluginRegistry {
 
 /// Load one plugin file.
 pub async fn load_file(runtime: &PluginRuntime, path: &Path) -> Result<LoadedPlugin, PluginError> {
-    let bytes = std::fs::read(path).map_err(|source| PluginError::Read { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| PluginError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     runtime.load(&bytes, &path.display().to_string()).await
 }

@@ -55,7 +55,10 @@ pub struct CallLimits {
 
 impl Default for CallLimits {
     fn default() -> Self {
-        Self { time: Duration::from_secs(60), memory_bytes: 256 * 1024 * 1024 }
+        Self {
+            time: Duration::from_secs(60),
+            memory_bytes: 256 * 1024 * 1024,
+        }
     }
 }
 
@@ -90,7 +93,10 @@ pub struct LoadedPlugin {
 
 impl std::fmt::Debug for LoadedPlugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoadedPlugin").field("name", &self.info.name).field("origin", &self.origin).finish()
+        f.debug_struct("LoadedPlugin")
+            .field("name", &self.info.name)
+            .field("origin", &self.origin)
+            .finish()
     }
 }
 
@@ -154,7 +160,11 @@ impl PluginRuntime {
                 }
             })
             .map_err(|e| PluginError::Engine(format!("could not start the epoch thread: {e}")))?;
-        Ok(Self { engine, linker, ticker_stop })
+        Ok(Self {
+            engine,
+            linker,
+            ticker_stop,
+        })
     }
 
     /// Compile and link a component, check its imports, and ask it to
@@ -165,10 +175,13 @@ impl PluginRuntime {
             reason: format!("{e:#}"),
         })?;
         self.check_imports(&component, origin)?;
-        let instance_pre = self.linker.instantiate_pre(&component).map_err(|e| PluginError::Invalid {
-            origin: origin.to_string(),
-            reason: format!("{e:#}"),
-        })?;
+        let instance_pre =
+            self.linker
+                .instantiate_pre(&component)
+                .map_err(|e| PluginError::Invalid {
+                    origin: origin.to_string(),
+                    reason: format!("{e:#}"),
+                })?;
         let pre = SourcePre::new(instance_pre).map_err(|e| PluginError::Invalid {
             origin: origin.to_string(),
             reason: format!("it does not implement the hearken:source@0.1.0 world: {e:#}"),
@@ -185,9 +198,15 @@ impl PluginRuntime {
             origin: origin.to_string(),
         };
         let info = self
-            .call(&probe, CallContext::describe_only(), CallLimits { time: Duration::from_secs(10), ..CallLimits::default() }, |source, store| {
-                Box::pin(async move { source.call_describe(store).await })
-            })
+            .call(
+                &probe,
+                CallContext::describe_only(),
+                CallLimits {
+                    time: Duration::from_secs(10),
+                    ..CallLimits::default()
+                },
+                |source, store| Box::pin(async move { source.call_describe(store).await }),
+            )
             .await?;
         validate_info(&info, origin)?;
         Ok(LoadedPlugin { info, ..probe })
@@ -207,7 +226,11 @@ impl PluginRuntime {
             } else {
                 "Hearken provides only the hearken:source host interface and the WASI interfaces a Rust std guest needs"
             };
-            return Err(PluginError::ForbiddenImport { origin: origin.to_string(), import: name.to_string(), why });
+            return Err(PluginError::ForbiddenImport {
+                origin: origin.to_string(),
+                import: name.to_string(),
+                why,
+            });
         }
         Ok(())
     }
@@ -243,17 +266,25 @@ impl PluginRuntime {
         f: impl for<'a> FnOnce(
             &'a Source,
             &'a mut Store<HostState>,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = wasmtime::Result<R>> + Send + 'a>>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = wasmtime::Result<R>> + Send + 'a>,
+        >,
     ) -> Result<R, PluginError> {
         let name = plugin.info.name.clone();
         let stdout = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
         let stderr = MemoryOutputPipe::new(OUTPUT_CAPTURE_BYTES);
-        let wasi = WasiCtx::builder().stdout(stdout.clone()).stderr(stderr.clone()).build();
+        let wasi = WasiCtx::builder()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .build();
         let scrub = ctx.scrubber.clone();
         let state = HostState {
             wasi,
             table: ResourceTable::new(),
-            limiter: MemoryCap { cap: limits.memory_bytes, hit: false },
+            limiter: MemoryCap {
+                cap: limits.memory_bytes,
+                hit: false,
+            },
             ctx,
         };
         let mut store = Store::new(&self.engine, state);
@@ -279,29 +310,56 @@ impl PluginRuntime {
         forward_output(&name, "stderr", &stderr, scrub.as_deref());
         let memory_cap_hit = store.data().limiter.hit;
         match outcome {
-            Err(_) => Err(PluginError::TimeBudget { plugin: name, budget: limits.time }),
+            Err(_) => Err(PluginError::TimeBudget {
+                plugin: name,
+                budget: limits.time,
+            }),
             Ok(Ok(value)) => Ok(value),
             Ok(Err(err)) => Err(classify_trap(&name, err, memory_cap_hit, limits)),
         }
     }
 }
 
-fn classify_trap(name: &str, err: wasmtime::Error, memory_cap_hit: bool, limits: CallLimits) -> PluginError {
+fn classify_trap(
+    name: &str,
+    err: wasmtime::Error,
+    memory_cap_hit: bool,
+    limits: CallLimits,
+) -> PluginError {
     if err.downcast_ref::<BudgetSpent>().is_some() {
-        return PluginError::TimeBudget { plugin: name.to_string(), budget: limits.time };
+        return PluginError::TimeBudget {
+            plugin: name.to_string(),
+            budget: limits.time,
+        };
     }
     if memory_cap_hit || err.downcast_ref::<MemoryCapExceeded>().is_some() {
-        return PluginError::MemoryCap { plugin: name.to_string(), cap: limits.memory_bytes };
+        return PluginError::MemoryCap {
+            plugin: name.to_string(),
+            cap: limits.memory_bytes,
+        };
     }
     let trap = err.downcast_ref::<wasmtime::Trap>().copied();
     match trap {
-        Some(wasmtime::Trap::UnreachableCodeReached) => PluginError::Panicked { plugin: name.to_string() },
-        Some(trap) => PluginError::Trapped { plugin: name.to_string(), trap: trap.to_string() },
-        None => PluginError::Trapped { plugin: name.to_string(), trap: format!("{err:#}") },
+        Some(wasmtime::Trap::UnreachableCodeReached) => PluginError::Panicked {
+            plugin: name.to_string(),
+        },
+        Some(trap) => PluginError::Trapped {
+            plugin: name.to_string(),
+            trap: trap.to_string(),
+        },
+        None => PluginError::Trapped {
+            plugin: name.to_string(),
+            trap: format!("{err:#}"),
+        },
     }
 }
 
-fn forward_output(plugin: &str, stream: &str, pipe: &MemoryOutputPipe, scrub: Option<&(dyn Fn(&str) -> String + Send + Sync)>) {
+fn forward_output(
+    plugin: &str,
+    stream: &str,
+    pipe: &MemoryOutputPipe,
+    scrub: Option<&(dyn Fn(&str) -> String + Send + Sync)>,
+) {
     let bytes = pipe.contents();
     if bytes.is_empty() {
         return;
@@ -319,18 +377,34 @@ fn forward_output(plugin: &str, stream: &str, pipe: &MemoryOutputPipe, scrub: Op
 }
 
 fn validate_info(info: &PluginInfo, origin: &str) -> Result<(), PluginError> {
-    let bad = |reason: String| PluginError::Invalid { origin: origin.to_string(), reason };
+    let bad = |reason: String| PluginError::Invalid {
+        origin: origin.to_string(),
+        reason,
+    };
     let name_ok = !info.name.is_empty()
         && info.name.len() <= 64
-        && info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && info
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !name_ok {
-        return Err(bad(format!("describe() returned the name {:?}; a plugin name is 1-64 characters of a-z, 0-9 and -", info.name)));
+        return Err(bad(format!(
+            "describe() returned the name {:?}; a plugin name is 1-64 characters of a-z, 0-9 and -",
+            info.name
+        )));
     }
-    if info.version.split('.').count() != 3 || !info.version.split('.').all(|p| p.parse::<u64>().is_ok()) {
-        return Err(bad(format!("describe() returned the version {:?}; expected MAJOR.MINOR.PATCH", info.version)));
+    if info.version.split('.').count() != 3
+        || !info.version.split('.').all(|p| p.parse::<u64>().is_ok())
+    {
+        return Err(bad(format!(
+            "describe() returned the version {:?}; expected MAJOR.MINOR.PATCH",
+            info.version
+        )));
     }
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&info.config_schema) {
-        return Err(bad(format!("describe() returned a config schema that is not JSON: {e}")));
+        return Err(bad(format!(
+            "describe() returned a config schema that is not JSON: {e}"
+        )));
     }
     Ok(())
 }
@@ -351,7 +425,12 @@ struct MemoryCap {
 }
 
 impl ResourceLimiter for MemoryCap {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.cap {
             self.hit = true;
             return Err(wasmtime::Error::new(MemoryCapExceeded));
@@ -359,7 +438,12 @@ impl ResourceLimiter for MemoryCap {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 1_000_000)
     }
 }
@@ -374,7 +458,10 @@ pub struct HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 

@@ -7,6 +7,10 @@
 //! per missed slot: [`Schedule::next_after`] only ever looks forward from the
 //! last run.
 
+pub mod backoff;
+pub mod metrics;
+pub mod runner;
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -23,7 +27,9 @@ pub enum Schedule {
 
 /// A schedule that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("schedule `{text}` is not understood: {reason} (write `every 6h`, `every 30m`, or a cron expression like `0 */6 * * *`)")]
+#[error(
+    "schedule `{text}` is not understood: {reason} (write `every 6h`, `every 30m`, or a cron expression like `0 */6 * * *`)"
+)]
 pub struct ScheduleError {
     text: String,
     reason: String,
@@ -32,13 +38,20 @@ pub struct ScheduleError {
 impl Schedule {
     /// Parse `every N{s,m,h,d}` or a cron expression.
     pub fn parse(text: &str) -> Result<Schedule, ScheduleError> {
-        let err = |reason: &str| ScheduleError { text: text.to_string(), reason: reason.to_string() };
+        let err = |reason: &str| ScheduleError {
+            text: text.to_string(),
+            reason: reason.to_string(),
+        };
         let t = text.trim();
         if let Some(rest) = t.strip_prefix("every") {
             let rest = rest.trim();
-            let split = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(|| err("the interval needs a unit: s, m, h or d"))?;
+            let split = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .ok_or_else(|| err("the interval needs a unit: s, m, h or d"))?;
             let (num, unit) = rest.split_at(split);
-            let n: u64 = num.parse().map_err(|_| err("the interval must start with a whole number"))?;
+            let n: u64 = num
+                .parse()
+                .map_err(|_| err("the interval must start with a whole number"))?;
             let secs = match unit.trim() {
                 "s" => n,
                 "m" => n * 60,
@@ -60,12 +73,15 @@ impl Schedule {
     pub fn next_after(&self, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
         match self {
             Schedule::Every(d) => match last {
-                Some(last) => last + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::hours(1)),
+                Some(last) => {
+                    last + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::hours(1))
+                }
                 None => now,
             },
             Schedule::Cron(cron) => {
                 let from = last.unwrap_or(now);
-                cron.find_next_occurrence(&from, false).unwrap_or(from + chrono::Duration::days(365))
+                cron.find_next_occurrence(&from, false)
+                    .unwrap_or(from + chrono::Duration::days(365))
             }
         }
     }
@@ -77,8 +93,12 @@ mod tests {
 
     #[test]
     fn intervals() {
-        assert!(matches!(Schedule::parse("every 6h"), Ok(Schedule::Every(d)) if d == Duration::from_secs(21_600)));
-        assert!(matches!(Schedule::parse("every 30m"), Ok(Schedule::Every(d)) if d == Duration::from_secs(1_800)));
+        assert!(
+            matches!(Schedule::parse("every 6h"), Ok(Schedule::Every(d)) if d == Duration::from_secs(21_600))
+        );
+        assert!(
+            matches!(Schedule::parse("every 30m"), Ok(Schedule::Every(d)) if d == Duration::from_secs(1_800))
+        );
         assert!(Schedule::parse("every 0m").is_err());
         assert!(Schedule::parse("every h").is_err());
         let e = Schedule::parse("every 5 weeks").unwrap_err().to_string();
@@ -92,8 +112,14 @@ mod tests {
         let last: DateTime<Utc> = "2025-03-01T00:00:00Z".parse().unwrap();
         // Days of downtime: one run due at the next slot after the last run,
         // and the caller runs once then looks forward from now.
-        assert_eq!(s.next_after(Some(last), now).to_rfc3339(), "2025-03-01T06:00:00+00:00");
-        assert_eq!(s.next_after(None, now).to_rfc3339(), "2025-03-04T12:00:00+00:00");
+        assert_eq!(
+            s.next_after(Some(last), now).to_rfc3339(),
+            "2025-03-01T06:00:00+00:00"
+        );
+        assert_eq!(
+            s.next_after(None, now).to_rfc3339(),
+            "2025-03-04T12:00:00+00:00"
+        );
         assert!(Schedule::parse("61 * * * *").is_err());
     }
 }

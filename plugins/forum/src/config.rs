@@ -172,13 +172,27 @@ mod tests {
             "category",
         ] {
             assert!(
-                s["properties"][field]["description"].is_string()
-                    || s["properties"][field]["$ref"].is_string()
-                    || s["properties"][field]["anyOf"].is_array(),
-                "{field}: {}",
-                s["properties"][field]
+                s["properties"][field]["description"].is_string(),
+                "{field} has no description"
             );
         }
+        for field in [
+            "post",
+            "author",
+            "time",
+            "body",
+            "quote",
+            "signature",
+            "next_page",
+            "thread_link",
+            "topic_row",
+        ] {
+            assert!(
+                s["$defs"]["Selectors"]["properties"][field]["description"].is_string(),
+                "selectors.{field} has no description"
+            );
+        }
+        assert_eq!(s["properties"]["max_pages_per_run"]["default"], 500);
         assert!(s["$defs"]["Selectors"]["properties"]["signature"].is_object());
     }
 }

@@ -3,6 +3,8 @@
 //! handles), served from memory: paging, resuming, boosts, reposts, comment
 //! trees, and no repeats.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use hearken_plugin_posts::config::Config;
 use hearken_plugin_posts::source::fetch;
 use hearken_plugin_sdk::http::{Client, MemorySite, Response};

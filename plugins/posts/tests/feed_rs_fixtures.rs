@@ -30,6 +30,8 @@
 //! The test prints per-field pass counts and fails on any mismatch. Without
 //! the data it prints a notice and passes, unless `CI` is set.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use std::path::{Path, PathBuf};
 
 use hearken_plugin_posts::encoding::decode_feed;

@@ -3,6 +3,8 @@
 //! checked against the generator's answer key: every item once, with its
 //! id, URL, author and time; and nothing on a second run.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use hearken_plugin_posts::config::Config;
 use hearken_plugin_posts::source::fetch;
 use hearken_plugin_sdk::http::{Client, MemorySite};

@@ -147,14 +147,16 @@ pub use bindings::hearken::source::types::{
     Batch, BodyFormat, PluginInfo, Record, RecordKind, SourceError,
 };
 
-// The derive macros and their runtime crates, so a plugin can derive its
-// config (`#[derive(serde::Deserialize, hearken_plugin_sdk::schemars::JsonSchema)]`
+// The crates the SDK's signatures use (`time::OffsetDateTime`,
+// `scraper::ElementRef`, …) and the derive macros' runtime crates, so a
+// plugin can name them, and derive its config (`#[derive(serde::Deserialize, hearken_plugin_sdk::schemars::JsonSchema)]`
 // with `#[schemars(crate = "hearken_plugin_sdk::schemars")]`) without
 // depending on matching versions itself.
 pub use schemars;
 pub use scraper;
 pub use serde;
 pub use serde_json;
+pub use time;
 pub use url;
 
 /// What a source plugin implements: the two exports of the `source` world.

@@ -127,14 +127,8 @@ impl Tokenizer<'_> {
                         }
                         continue;
                     }
-                    Some('<') => {
-                        if result.is_empty() {
-                            state = State::Tag;
-                        } else {
-                            return Some(Token::Text(result));
-                        }
-                    }
-                    None => return Some(Token::Text(result)),
+                    Some('<') if result.is_empty() => state = State::Tag,
+                    Some('<') | None => return Some(Token::Text(result)),
                     Some(c) => result.push(c),
                 },
                 State::Tag => match c {

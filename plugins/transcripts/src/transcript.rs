@@ -90,12 +90,10 @@ pub fn detect(name: &str, text: &str) -> Format {
     if head.starts_with("WEBVTT") {
         return Format::Webvtt;
     }
-    if head.starts_with('{')
-        || head.starts_with('[') && !head.starts_with("[0") && !head.starts_with("[1")
+    if (head.starts_with('{') || head.starts_with('['))
+        && serde_json::from_str::<serde_json::Value>(head).is_ok()
     {
-        if serde_json::from_str::<serde_json::Value>(head).is_ok() {
-            return Format::Json;
-        }
+        return Format::Json;
     }
     let first_lines: Vec<&str> = head.lines().take(3).collect();
     if first_lines

@@ -391,10 +391,11 @@ impl Parser {
         if region {
             return Some(Block::Region(parse_region_settings(&buffer)));
         }
-        if !in_header && let Some(rest) = buffer.strip_prefix("NOTE") {
-            if rest.is_empty() || rest.starts_with([' ', '\t', '\n']) {
-                return Some(Block::Note(rest.trim().to_string()));
-            }
+        if !in_header
+            && let Some(rest) = buffer.strip_prefix("NOTE")
+            && (rest.is_empty() || rest.starts_with([' ', '\t', '\n']))
+        {
+            return Some(Block::Note(rest.trim().to_string()));
         }
         None
     }
@@ -757,11 +758,7 @@ fn parse_region_settings(input: &str) -> Region {
                     region.viewport_anchor = (x, y);
                 }
             }
-            "scroll" => {
-                if value == "up" {
-                    region.scroll_up = true;
-                }
-            }
+            "scroll" if value == "up" => region.scroll_up = true,
             _ => {}
         }
     }

@@ -2,6 +2,8 @@
 //! fixtures in `tests/fixtures/`, and the QMSum hearing in `../shared/data`)
 //! through `fetch`, paging and resuming from the cursor.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use std::collections::HashMap;
 use std::path::Path;
 

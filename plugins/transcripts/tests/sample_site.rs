@@ -3,6 +3,8 @@
 //! generator's answer key, `truth.json`: every turn, in order, with its
 //! speaker, role, time offset and time.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use std::collections::{BTreeMap, HashMap};
 
 use hearken_plugin_transcripts::config::Config;

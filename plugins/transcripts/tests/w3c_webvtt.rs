@@ -24,6 +24,8 @@
 //! on any failure. Without the data they print a notice and pass, unless
 //! `CI` is set.
 
+#![allow(clippy::unwrap_used)] // Test code: a failed unwrap is a failed test.
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -750,6 +752,25 @@ fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The harness itself must be able to fail: a wrong parse of a known case
+/// yields failed assertions of the right categories.
+#[test]
+fn harness_detects_wrong_parses() {
+    let js = "assert_equals(cues.length, 1);\nassert_equals(cues[0].text, 'text');\nassert_equals(cues[0].startTime, 0);";
+    let empty = run_assertions(js, &WebVtt::default());
+    assert!(!empty.failures.is_empty());
+    let wrong = webvtt::parse(
+        "WEBVTT\n\n00:00:02.000 --> 00:00:03.000\ntext\n",
+        Mode::Strict,
+    )
+    .unwrap();
+    let out = run_assertions(js, &wrong);
+    assert_eq!(out.by_category[&Category::Timing], (0, 1));
+    assert_eq!(out.by_category[&Category::Text], (1, 1));
+    let right = webvtt::parse("WEBVTT\n\n00:00.000 --> 00:01.000\ntext\n", Mode::Strict).unwrap();
+    assert!(run_assertions(js, &right).failures.is_empty());
 }
 
 #[test]

@@ -12,7 +12,6 @@ wit_bindgen::generate!({
     world: "source",
 });
 
-
 struct FsImport;
 
 impl Guest for FsImport {

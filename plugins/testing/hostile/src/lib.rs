@@ -68,16 +68,14 @@ impl Guest for Hostile {
             // The URL names a host that is granted but not declared, or
             // redirects to one, or returns far more than the cap: the host's
             // answer is passed back as the plugin's error so the test sees it.
-            "undeclared-host" | "redirect" | "oversize" => {
-                match host::http_get(&url, &[]) {
-                    Ok(resp) => Err(SourceError::Other(format!(
-                        "host returned {} bytes with status {}",
-                        resp.body.len(),
-                        resp.status
-                    ))),
-                    Err(e) => Err(SourceError::Http(format!("{e:?}"))),
-                }
-            }
+            "undeclared-host" | "redirect" | "oversize" => match host::http_get(&url, &[]) {
+                Ok(resp) => Err(SourceError::Other(format!(
+                    "host returned {} bytes with status {}",
+                    resp.body.len(),
+                    resp.status
+                ))),
+                Err(e) => Err(SourceError::Http(format!("{e:?}"))),
+            },
             "bad-records" => Ok(Batch {
                 records: vec![Record {
                     id: String::new(),
