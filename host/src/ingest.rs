@@ -3,7 +3,8 @@
 //! ```text
 //! loop:  fetch(config, cursor) ─▶ check the batch ─▶ pipeline (all cores) ─▶ upsert ─┐
 //!        ▲                                                                         │
-//!        └── every `commit_every` documents, and at the end: commit index ─▶ commit cursor
+//!        └── every COMMIT_EVERY documents or COMMIT_INTERVAL, and at the end:
+//!            commit index ─▶ commit cursor
 //! ```
 //!
 //! The cursor only moves after the index commit that covers the documents
@@ -65,6 +66,10 @@ use crate::schedule::backoff::{self, RetryPolicy};
 
 /// Documents between index commits.
 pub const COMMIT_EVERY: usize = 2_000;
+/// Longest time between index commits while a run makes progress: bounds
+/// the work a crash throws away when the pipeline is slow (a debug build, a
+/// busy machine) and pages are small.
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 /// Largest body a record may carry, in bytes.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -317,6 +322,7 @@ async fn run_pages(
     let mut pending_docs = 0usize;
     let mut pending_cursor_dirty = false;
     let mut seen_cursors: HashSet<Option<String>> = HashSet::new();
+    let mut last_commit = std::time::Instant::now();
     for page in 0..cfg.max_pages {
         let fetched = fetch_with_retries(
             env,
@@ -360,11 +366,15 @@ async fn run_pages(
             }
             cursor = Some(next);
         }
-        if exhausted || pending_docs >= COMMIT_EVERY {
+        let due = pending_docs >= COMMIT_EVERY
+            || ((pending_docs > 0 || pending_cursor_dirty)
+                && last_commit.elapsed() >= COMMIT_INTERVAL);
+        if exhausted || due {
             commit(env)?;
             env.state.commit_cursor(run, name, cursor.as_deref())?;
             pending_docs = 0;
             pending_cursor_dirty = false;
+            last_commit = std::time::Instant::now();
         }
         if exhausted {
             return Ok(Ended::Finished);
@@ -641,10 +651,10 @@ pub(crate) fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), 
             }
             Err(e) => return Err(fail(format!("`url` is not an absolute URL ({e})"))),
         }
-        if let Some(p) = &r.published {
-            if crate::pipeline::parse_rfc3339(p).is_none() {
-                return Err(fail("`published` is not an RFC 3339 time".into()));
-            }
+        if let Some(p) = &r.published
+            && crate::pipeline::parse_rfc3339(p).is_none()
+        {
+            return Err(fail("`published` is not an RFC 3339 time".into()));
         }
         if r.body.len() > MAX_BODY_BYTES {
             return Err(fail(format!(

@@ -14,6 +14,9 @@
 //! (`scripts/install-test-deps`). Without it the browser test prints a
 //! notice and returns, unless `CI` is set, when it fails.
 
+// A test file: helpers outside `#[test]` functions panic on failure too.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

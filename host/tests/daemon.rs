@@ -3,6 +3,10 @@
 //! their schedules, answering `/health` and `/metrics`, and stopping cleanly
 //! on SIGTERM.
 
+// Helpers outside `#[test]` functions unwrap too: a failed unwrap is a
+// failed test here.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -54,11 +54,11 @@ fn assert_all_passed(code: i32, report: &serde_json::Value) {
     assert_eq!(report["passed"], true, "{report:#}");
     let names: Vec<&str> = report["checks"]
         .as_array()
-        .unwrap()
+        .expect("a list of checks")
         .iter()
         .map(|c| {
             assert_eq!(c["outcome"], "pass", "{c:#}");
-            c["name"].as_str().unwrap()
+            c["name"].as_str().expect("each check has a name")
         })
         .collect();
     assert_eq!(
@@ -84,7 +84,7 @@ fn builtin(dir: &Path, artifact: &str) -> PathBuf {
         .find(|(name, _)| *name == artifact)
         .unwrap_or_else(|| panic!("no built-in {artifact}"));
     let path = dir.join(format!("{artifact}.wasm"));
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, bytes).expect("write the component");
     path
 }
 

@@ -333,13 +333,18 @@ async fn a_good_plugin_in_the_same_run_still_finishes_and_is_indexed() {
 
     let runtime = runtime(env!("CARGO_TARGET_TMPDIR"));
     let data = DataDir::new(tmp.path().join("data"));
-    let (mut registry, problems) = hearken::plugin::PluginRegistry::load(&runtime, None).await.unwrap();
+    let (mut registry, problems) = hearken::plugin::PluginRegistry::load(&runtime, None)
+        .await
+        .unwrap();
     assert!(problems.is_empty());
     registry.insert(load_fixture(&runtime, "hearken_plugin_hostile").await);
 
     let mut good = SourceConfig::new("transcripts");
     good.inputs = vec![transcript];
-    good.config = Some(toml::Spanned::new(0..0, toml::toml! { files = ["board-2025-03-12.vtt"] }));
+    good.config = Some(toml::Spanned::new(
+        0..0,
+        toml::toml! { files = ["board-2025-03-12.vtt"] },
+    ));
     let mut bad = SourceConfig::new("hostile");
     bad.time_budget_secs = 2;
     bad.config = Some(toml::Spanned::new(0..0, toml::toml! { mode = "loop" }));
@@ -347,7 +352,9 @@ async fn a_good_plugin_in_the_same_run_still_finishes_and_is_indexed() {
     config.sources.insert("board".into(), good);
     config.sources.insert("spinner".into(), bad);
 
-    let opened = open_for_ingest_with(&config, data, (runtime, registry)).await.unwrap();
+    let opened = open_for_ingest_with(&config, data, (runtime, registry))
+        .await
+        .unwrap();
     let stop = hearken::ingest::StopFlag::new();
     let runs = config.sources.iter().map(|(name, source)| {
         let plugin = opened.registry.get(source.plugin.get_ref()).unwrap();
@@ -359,12 +366,30 @@ async fn a_good_plugin_in_the_same_run_still_finishes_and_is_indexed() {
     assert!(board.error.is_none(), "{board:?}");
     assert_eq!(board.new, 3, "{board:?}");
     let err = spinner.error.as_deref().unwrap_or_default();
-    assert!(err.contains("plugin `hostile` ran past its time budget of 2s"), "{err}");
+    assert!(
+        err.contains("plugin `hostile` ran past its time budget of 2s"),
+        "{err}"
+    );
 
     opened.env.index.reload().unwrap();
     assert_eq!(opened.env.index.count().unwrap(), 3);
-    let ledger = opened.env.state.runs(hearken_state::RunFilter { source: Some("spinner".into()), limit: 5 }).unwrap();
+    let ledger = opened
+        .env
+        .state
+        .runs(hearken_state::RunFilter {
+            source: Some("spinner".into()),
+            limit: 5,
+        })
+        .unwrap();
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0].status, hearken_state::RunStatus::Failed);
-    assert!(ledger[0].error.as_deref().unwrap_or_default().contains("time budget"), "{:?}", ledger[0].error);
+    assert!(
+        ledger[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("time budget"),
+        "{:?}",
+        ledger[0].error
+    );
 }

@@ -240,7 +240,10 @@ fn media_millis(t: &str) -> Option<u64> {
 /// Rules, in order: the same id; the one codebook id that starts with
 /// `{id}_`; the one codebook id with the same first word. Anything else is
 /// left as it is (and will show as missing).
-fn codebook_theme(planted: &str, codebook: &hearken_analysis::codebook::Codebook) -> Option<String> {
+fn codebook_theme(
+    planted: &str,
+    codebook: &hearken_analysis::codebook::Codebook,
+) -> Option<String> {
     let ids: Vec<&str> = codebook.themes().iter().map(|t| t.id.as_str()).collect();
     if ids.contains(&planted) {
         return Some(planted.to_string());
@@ -340,7 +343,11 @@ fn supervised_ceiling(
         planted.push(*s);
         predicted.push(best.map(|(_, c)| c).unwrap_or(*s));
     }
-    let correct = planted.iter().zip(&predicted).filter(|(a, b)| a == b).count();
+    let correct = planted
+        .iter()
+        .zip(&predicted)
+        .filter(|(a, b)| a == b)
+        .count();
     Some((
         hearken_persona::eval::adjusted_rand_index(&planted, &predicted),
         correct as f64 / planted.len() as f64,
@@ -397,7 +404,9 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
         )));
     }
     if args.count == Some(0) {
-        return Err(CliError::usage(anyhow::anyhow!("--count must be at least 1")));
+        return Err(CliError::usage(anyhow::anyhow!(
+            "--count must be at least 1"
+        )));
     }
     let config = global.config()?;
     // Compiled plugin code is cached where every other command caches it,
@@ -410,7 +419,8 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
     let site_root = scratch.0.join("site");
     let data = DataDir::new(scratch.0.join("data"));
 
-    let manifest = hearken_sample::write_site(&SampleConfig::with_docs(args.docs, args.seed), &site_root)?;
+    let manifest =
+        hearken_sample::write_site(&SampleConfig::with_docs(args.docs, args.seed), &site_root)?;
     let truth = hearken_sample::read_truth(&site_root)?;
     let server = SiteServer::serve_dir(&site_root).await?;
     let ingest_config = super::demo::demo_config(&server, &site_root, &manifest, &data)?;
@@ -485,7 +495,12 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
     let eval = hearken_persona::eval::evaluate(&built, &authors, &defining);
     let planted = truth.segments.len();
     let at_planted_k = if built.personas.len() != planted && args.count.is_none() {
-        let fixed = report::build(&docs, codebook, &super::personas::persona_config(Some(planted)), &ctx)?;
+        let fixed = report::build(
+            &docs,
+            codebook,
+            &super::personas::persona_config(Some(planted)),
+            &ctx,
+        )?;
         Some(hearken_persona::eval::evaluate(&fixed, &authors, &defining))
     } else {
         None
@@ -632,7 +647,11 @@ mod tests {
             ("caregiving", "caregiving_family"),
             ("hope_access", "hope_access"),
         ] {
-            assert_eq!(codebook_theme(planted, &cb).as_deref(), Some(id), "{planted}");
+            assert_eq!(
+                codebook_theme(planted, &cb).as_deref(),
+                Some(id),
+                "{planted}"
+            );
         }
         assert_eq!(codebook_theme("weather", &cb), None);
     }

@@ -17,10 +17,19 @@
 //! 1. take the index writer (fails while another process is ingesting),
 //! 2. forget the source in the state store (refused while a run of it is
 //!    in progress),
-//! 3. delete the documents and commit.
+//! 3. delete the documents and commit,
+//! 4. rebuild the index from its live documents (`hearken_index::reindex`).
+//!
+//! Step 4 is what makes the erasure real. A Tantivy delete only marks
+//! documents dead; their text stays in the segment files until a merge
+//! happens to rewrite them, which may be never. Rebuilding writes fresh
+//! segments from the live documents and removes the old files, at the cost
+//! of reading and rewriting the whole index (seconds for the demo, minutes
+//! for millions of documents) — acceptable for a command run on request.
 //!
 //! If step 3 fails after step 2 succeeded, running the command again
-//! finishes the job (forgetting a forgotten source is a no-op).
+//! finishes the job (forgetting a forgotten source is a no-op, and the
+//! rebuild runs every time).
 //!
 //! Reports written before the deletion may still quote the deleted
 //! documents; the command looks for their ids in `<data>/reports/` and says
@@ -78,6 +87,9 @@ pub struct Forgotten {
     pub runs_marked: u64,
     /// The index the documents were deleted from.
     pub index: PathBuf,
+    /// Whether the index was rebuilt so that the deleted documents' text is
+    /// gone from its files.
+    pub purged: bool,
     /// Report files that still quote a deleted document (rebuild them).
     pub stale_reports: Vec<PathBuf>,
 }
@@ -133,13 +145,15 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let index = super::show::open_existing_index(&data)?;
 
     let ids = matching_ids(&index, &target)?;
-    if let Target::Author(a) = &target {
-        if ids.is_empty() && !looks_like_pseudonym(a) {
-            return Err(CliError::usage(anyhow::anyhow!(
-                "no document has author `{a}`, and it does not look like a pseudonym: authors are \
-                 stored as `p-` and 12 hex digits (see `hearken show ID`), never as handles"
-            )));
-        }
+    if let Target::Author(author) = &target
+        && ids.is_empty()
+        && !looks_like_pseudonym(author)
+    {
+        return Err(CliError::usage(anyhow::anyhow!(
+            "no document has that author, and the value does not look like a pseudonym (it is \
+             not repeated here, since it may be a handle): authors are stored as `p-` and 12 hex \
+             digits (see `hearken show ID`), never as handles"
+        )));
     }
 
     if !args.yes {
@@ -170,7 +184,12 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
         }
     }
 
-    let forgotten = forget(&data, &index, &target, &ids)?;
+    let mut forgotten = forget(&data, &index, &target, &ids)?;
+    drop(index);
+    // Always, even when nothing matched now: a forget whose rebuild failed
+    // is finished by running it again.
+    purge(&data)?;
+    forgotten.purged = true;
     out.emit(&forgotten, |w| {
         writeln!(
             w,
@@ -180,6 +199,12 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
             target.describe(),
             forgotten.index.display()
         )?;
+        if forgotten.purged {
+            writeln!(
+                w,
+                "rebuilt the index so that their text is gone from its files"
+            )?;
+        }
         if let Target::Source(s) = &target {
             if forgotten.cursor_deleted {
                 writeln!(
@@ -238,12 +263,12 @@ fn forget(
         )
     })?;
     let (mut cursor_deleted, mut runs_marked) = (false, 0);
-    if let Target::Source(source) = target {
-        if data.state().exists() {
-            let state = StateStore::open(&data.state())?;
-            cursor_deleted = state.cursor_record(source)?.is_some();
-            runs_marked = state.forget_source(source)?;
-        }
+    if let Target::Source(source) = target
+        && data.state().exists()
+    {
+        let state = StateStore::open(&data.state())?;
+        cursor_deleted = state.cursor_record(source)?.is_some();
+        runs_marked = state.forget_source(source)?;
     }
     let documents = writer.delete_where(target.by_field())?;
     writer.commit()?;
@@ -269,8 +294,25 @@ fn forget(
         cursor_deleted,
         runs_marked,
         index: data.index(),
+        purged: false,
         stale_reports: stale_reports(&data.reports(), ids),
     })
+}
+
+/// Rebuild the index from its live documents, so deleted documents' text
+/// leaves the segment files (see the module docs).
+fn purge(data: &DataDir) -> Result<(), CliError> {
+    let report = hearken_index::reindex(&data.index()).map_err(|e| {
+        anyhow::anyhow!(
+            "the documents are deleted, but rebuilding the index at {} to erase their text from              its files failed (run the same `hearken forget` again to finish): {e}",
+            data.index().display()
+        )
+    })?;
+    tracing::info!(
+        documents = report.documents,
+        "index rebuilt after forgetting"
+    );
+    Ok(())
 }
 
 /// Report files under `dir` that mention any of `ids`.
@@ -404,7 +446,24 @@ mod tests {
         assert_eq!(out.runs_marked, 1);
         assert_eq!(out.stale_reports, [data.reports().join("personas.md")]);
 
-        index.reload().unwrap();
+        // The purge leaves no segment file that held a deleted document.
+        let segment_files = |dir: &Path| -> HashSet<std::ffi::OsString> {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .filter(|n| n.to_string_lossy().ends_with(".store"))
+                .collect()
+        };
+        let before = segment_files(&data.index());
+        assert!(!before.is_empty());
+        drop(index);
+        purge(&data).unwrap();
+        let after = segment_files(&data.index());
+        assert!(
+            before.is_disjoint(&after),
+            "{before:?} survived as {after:?}"
+        );
+        let index = data.open_index().unwrap();
         let left: Vec<String> = index
             .documents()
             .unwrap()

@@ -79,8 +79,9 @@ pub struct CheckArgs {
     /// Most `fetch` calls in one run before paging counts as endless.
     #[arg(long, default_value_t = 200)]
     pub max_pages: u32,
-    /// Wall-clock budget of one `fetch` call, in seconds.
-    #[arg(long, default_value_t = 60)]
+    /// Wall-clock budget of one `fetch` call, in seconds (as a source's
+    /// `time_budget_secs`).
+    #[arg(long, default_value_t = 120)]
     pub time_budget: u64,
     /// Memory cap of the plugin, in MiB.
     #[arg(long, default_value_t = 256)]
@@ -542,15 +543,14 @@ fn write_crate(
         .collect();
     // The checkout's lock file pins the SDK's dependencies to the versions
     // it is tested with; cargo drops the entries the plugin does not use.
-    if sdk_found {
-        if let Some(lock) = sdk
+    if sdk_found
+        && let Some(lock) = sdk
             .parent()
             .and_then(Path::parent)
             .map(|root| root.join("Cargo.lock"))
             .and_then(|p| std::fs::read_to_string(p).ok())
-        {
-            files.push(("Cargo.lock".into(), lock));
-        }
+    {
+        files.push(("Cargo.lock".into(), lock));
     }
     let mut written = Vec::new();
     for (rel, text) in files {

@@ -284,7 +284,10 @@ pub fn summarise(
             if !seen.insert(tag.id.as_str()) {
                 continue;
             }
-            overall.entry(tag.id.clone()).or_default().add(tag.sentiment);
+            overall
+                .entry(tag.id.clone())
+                .or_default()
+                .add(tag.sentiment);
             if let Some(p) = period {
                 trend
                     .entry(tag.id.clone())
@@ -435,8 +438,8 @@ pub(crate) fn select_documents(
 pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let config = global.config()?;
     let data = global.data_dir(config.as_ref());
-    let codebook = crate::app::load_codebook(&config.clone().unwrap_or_default())
-        .map_err(CliError::usage)?;
+    let codebook =
+        crate::app::load_codebook(&config.clone().unwrap_or_default()).map_err(CliError::usage)?;
     let index = super::show::open_existing_index(&data)?;
     let (docs, generated_from) = select_documents(&index, args.query.as_deref())?;
     let report = summarise(&docs, &codebook, args.by, args.emergent, generated_from);
@@ -517,7 +520,12 @@ fn print_text(w: &mut dyn std::io::Write, r: &ThemesReport) -> std::io::Result<(
                     Some(s) => BARS[(((s + 1.0) / 2.0 * 7.0).round() as usize).min(7)],
                 })
                 .collect();
-            writeln!(w, "{:<34} {}", truncate(&t.theme, 34), spark_counts(&counts))?;
+            writeln!(
+                w,
+                "{:<34} {}",
+                truncate(&t.theme, 34),
+                spark_counts(&counts)
+            )?;
             writeln!(w, "{:<34} {sentiments}", "  sentiment")?;
         }
         if r.undated_documents > 0 {
@@ -593,11 +601,8 @@ mod tests {
             parent_id: None,
             author: None,
             speaker_role: None,
-            published: published.map(|p| {
-                chrono::DateTime::parse_from_rfc3339(p)
-                    .unwrap()
-                    .timestamp()
-            }),
+            published: published
+                .map(|p| chrono::DateTime::parse_from_rfc3339(p).unwrap().timestamp()),
             language: "en".into(),
             title: None,
             body: "The infusion chair was cold again. The infusion chair needs blankets.".into(),
@@ -631,10 +636,25 @@ mod tests {
     fn counts_documents_means_theme_sentiment_and_shares_negative() {
         let cb = Codebook::default_trial();
         let docs = vec![
-            doc("a", Some("2025-01-10T10:00:00Z"), &[("travel_burden", Some(-0.5)), ("cost_compensation", Some(0.4))]),
-            doc("b", Some("2025-03-02T10:00:00Z"), &[("travel_burden", Some(-0.1))]),
+            doc(
+                "a",
+                Some("2025-01-10T10:00:00Z"),
+                &[
+                    ("travel_burden", Some(-0.5)),
+                    ("cost_compensation", Some(0.4)),
+                ],
+            ),
+            doc(
+                "b",
+                Some("2025-03-02T10:00:00Z"),
+                &[("travel_burden", Some(-0.1))],
+            ),
             doc("c", None, &[("travel_burden", Some(0.3))]),
-            doc("d", Some("2025-03-31T23:59:59Z"), &[("travel_burden", None)]),
+            doc(
+                "d",
+                Some("2025-03-31T23:59:59Z"),
+                &[("travel_burden", None)],
+            ),
             doc("e", Some("2025-02-01T00:00:00Z"), &[]),
         ];
         let r = summarise(&docs, &cb, Some(By::Month), 0, "all documents".into());
@@ -654,8 +674,8 @@ mod tests {
         assert_eq!(r.themes[0].theme, "travel_burden", "most documents first");
         // Every codebook theme has a row, present or not.
         assert_eq!(r.themes.len(), cb.themes().len());
-        assert_eq!(row(&r, "placebo_worry").documents, 0);
-        assert_eq!(row(&r, "placebo_worry").mean_sentiment, None);
+        assert_eq!(row(&r, "placebo_randomisation").documents, 0);
+        assert_eq!(row(&r, "placebo_randomisation").mean_sentiment, None);
 
         // Months from first to last, the empty one included.
         let periods: Vec<(&str, usize)> = r
@@ -663,13 +683,19 @@ mod tests {
             .iter()
             .map(|p| (p.period.as_str(), p.documents))
             .collect();
-        assert_eq!(periods, vec![("2025-01", 1), ("2025-02", 1), ("2025-03", 2)]);
+        assert_eq!(
+            periods,
+            vec![("2025-01", 1), ("2025-02", 1), ("2025-03", 2)]
+        );
         let t: Vec<(usize, Option<f64>, usize)> = travel
             .trend
             .iter()
             .map(|p| (p.documents, p.mean_sentiment, p.negative))
             .collect();
-        assert_eq!(t, vec![(1, Some(-0.5), 1), (0, None, 0), (2, Some(-0.1), 1)]);
+        assert_eq!(
+            t,
+            vec![(1, Some(-0.5), 1), (0, None, 0), (2, Some(-0.1), 1)]
+        );
         // The undated document is in the total, not in the trend.
         let in_trend: usize = travel.trend.iter().map(|p| p.documents).sum();
         assert_eq!(in_trend + 1, travel.documents);
@@ -679,8 +705,16 @@ mod tests {
     fn input_order_does_not_matter_and_unknown_themes_are_kept() {
         let cb = Codebook::default_trial();
         let mut docs = vec![
-            doc("a", Some("2025-01-10T10:00:00Z"), &[("made_up_theme", Some(0.2))]),
-            doc("b", Some("2025-01-11T10:00:00Z"), &[("travel_burden", Some(-0.2))]),
+            doc(
+                "a",
+                Some("2025-01-10T10:00:00Z"),
+                &[("made_up_theme", Some(0.2))],
+            ),
+            doc(
+                "b",
+                Some("2025-01-11T10:00:00Z"),
+                &[("travel_burden", Some(-0.2))],
+            ),
         ];
         let one = summarise(&docs, &cb, Some(By::Week), 5, "all documents".into());
         docs.reverse();
@@ -726,6 +760,11 @@ mod tests {
             .find(|k| k.phrase.contains("infusion chair"))
             .unwrap_or_else(|| panic!("{:?}", r.emergent));
         assert_eq!(chair.doc_count, 3);
-        assert!(chair.examples.iter().all(|e| ["a", "b", "c"].contains(&e.as_str())));
+        assert!(
+            chair
+                .examples
+                .iter()
+                .all(|e| ["a", "b", "c"].contains(&e.as_str()))
+        );
     }
 }

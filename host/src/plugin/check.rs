@@ -443,12 +443,13 @@ pub async fn check_plugin(
     if first_ok && records_failed {
         report.skip("resume", "skipped: the records break the contract");
     } else if first_ok {
-        let seen: HashMap<&str, usize> = first
-            .pages
-            .iter()
-            .enumerate()
-            .flat_map(|(page, p)| p.ids.iter().map(move |id| (id.as_str(), page + 1)))
-            .collect();
+        // Each id with the first page that yielded it.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (page, p) in first.pages.iter().enumerate() {
+            for id in &p.ids {
+                seen.entry(id.as_str()).or_insert(page + 1);
+            }
+        }
         let mut problems = Vec::new();
         let mut notes = Vec::new();
         let final_cursor = first.pages.last().and_then(|p| p.cursor_after.clone());
@@ -584,12 +585,12 @@ fn host_pattern_problem(host: &str) -> Result<(), String> {
 fn compile_schema(text: &str) -> Result<jsonschema::Validator, String> {
     let schema: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("the schema is not JSON ({e})"))?;
-    if let Some(uri) = schema.get("$schema").and_then(|s| s.as_str()) {
-        if uri.trim_end_matches('#') != "https://json-schema.org/draft/2020-12/schema" {
-            return Err(format!(
-                "the schema declares `$schema` {uri:?}; the contract asks for draft 2020-12"
-            ));
-        }
+    if let Some(uri) = schema.get("$schema").and_then(|s| s.as_str())
+        && uri.trim_end_matches('#') != "https://json-schema.org/draft/2020-12/schema"
+    {
+        return Err(format!(
+            "the schema declares `$schema` {uri:?}; the contract asks for draft 2020-12"
+        ));
     }
     jsonschema::validator_for(&schema).map_err(|e| {
         let at = e.instance_path().to_string();
@@ -805,14 +806,14 @@ fn resume_problems(
 ) {
     for (i, page) in run.pages.iter().enumerate() {
         for id in &page.ids {
-            if let Some(&at) = seen.get(id.as_str()) {
-                if at <= upto {
-                    problems.push(format!(
-                        "resumed {what}, page {}: {} repeats page {at} of the first run",
-                        i + 1,
-                        describe_id(id)
-                    ));
-                }
+            if let Some(&at) = seen.get(id.as_str())
+                && at <= upto
+            {
+                problems.push(format!(
+                    "resumed {what}, page {}: {} repeats page {at} of the first run",
+                    i + 1,
+                    describe_id(id)
+                ));
             }
         }
     }

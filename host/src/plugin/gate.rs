@@ -287,13 +287,13 @@ impl HttpGate {
             let resp = self
                 .one_request(who, policy, &current, &request_headers)
                 .await?;
-            if (300..400).contains(&resp.status) {
-                if let Some(location) = header(&resp.headers, "location") {
-                    current = current
-                        .join(location)
-                        .map_err(|e| HttpError::InvalidUrl(format!("redirect location: {e}")))?;
-                    continue;
-                }
+            if (300..400).contains(&resp.status)
+                && let Some(location) = header(&resp.headers, "location")
+            {
+                current = current
+                    .join(location)
+                    .map_err(|e| HttpError::InvalidUrl(format!("redirect location: {e}")))?;
+                continue;
             }
             return Ok(resp);
         }
@@ -434,14 +434,14 @@ impl HttpGate {
             .await
             .map_err(|e| (transport_error(&e), None, 0))?;
         let status = resp.status().as_u16();
-        if let Some(len) = resp.content_length() {
-            if len > policy.max_response_bytes {
-                return Err((
-                    HttpError::TooLarge(policy.max_response_bytes),
-                    Some(status),
-                    0,
-                ));
-            }
+        if let Some(len) = resp.content_length()
+            && len > policy.max_response_bytes
+        {
+            return Err((
+                HttpError::TooLarge(policy.max_response_bytes),
+                Some(status),
+                0,
+            ));
         }
         let response_headers: Vec<(String, String)> = resp
             .headers()
