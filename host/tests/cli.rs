@@ -1,5 +1,8 @@
 //! The `hearken` binary, driven as a user drives it.
 
+// Test helpers outside #[test] functions unwrap too; a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

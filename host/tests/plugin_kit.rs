@@ -4,6 +4,9 @@
 //! reason), and `plugin new` → `cargo build` → `plugin check` on a fresh
 //! crate.
 
+// Test helpers outside #[test] functions unwrap too; a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -89,7 +89,13 @@ mod tests {
             reliable: true,
             unexpected: None,
         };
-        let s = score(&scorer, &german, "Die Fahrt war furchtbar.", &[0..24]);
+        let whole = 0..24;
+        let s = score(
+            &scorer,
+            &german,
+            "Die Fahrt war furchtbar.",
+            std::slice::from_ref(&whole),
+        );
         assert!(s.is_none());
         assert_eq!(
             document_sentiment(s.as_ref()).label,
