@@ -156,6 +156,8 @@ fn index_ids(data: &Path) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "timing-dependent (issue 8 stays open): on a fast or idle machine a run can finish before its kill \
+            lands and the test runs out of attempts; the kill moments must be scaled to a measured run time"]
 async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
