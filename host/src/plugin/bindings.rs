@@ -15,5 +15,5 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use hearken::source::host::{self as host_api, HttpError, HttpResponse, InputError, Level};
-pub use hearken::source::types::{BodyFormat, Record, RecordKind};
+pub use self::hearken::source::host::{self as host_api, HttpError, HttpResponse, InputError, Level};
+pub use self::hearken::source::types::{BodyFormat, Record, RecordKind};
