@@ -15,5 +15,7 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use self::hearken::source::host::{self as host_api, HttpError, HttpResponse, InputError, Level};
+pub use self::hearken::source::host::{
+    self as host_api, HttpError, HttpResponse, InputError, Level,
+};
 pub use self::hearken::source::types::{BodyFormat, Record, RecordKind};
