@@ -219,7 +219,8 @@ const CLOSED: &[(u32, &str)] = &[
         SPEECH,
         "said says say told tells asked asks wrote writes texted texts called calls replied replies explained \
          explains added adds mentioned mentions suggested suggests thinks thought feels felt knows knew wants \
-         wanted",
+         wanted gave gives sent sends showed shows helped helps promised promises emailed emails messaged \
+         rang rings insisted insists warned warns admitted admits",
     ),
     (
         LABEL_NAME,

@@ -266,7 +266,7 @@ impl<'a> Ctx<'a> {
     /// "questionaire", "recieved". Only asked of unknown lower-case words in lower-case text.
     fn typo_of_word(&self, i: usize) -> bool {
         let w = self.lower(i);
-        if !w.is_ascii() || w.len() < 5 || w.len() > 20 {
+        if !w.is_ascii() || w.len() < 4 || w.len() > 20 {
             return false;
         }
         let g = gazetteer::get();
@@ -689,6 +689,26 @@ impl<'a> Ctx<'a> {
             if i >= 2 && p_low == "you" && self.lower(i - 2) == "thank" && (spaced || gap == ", ") {
                 return Trigger::Weak;
             }
+            // "happy birthday to pat", "shout out to Jo", "prayers for kit": a dedication names a
+            // person, whatever the case it is written in.
+            if spaced && i >= 2 && matches!(p_low, "to" | "for") {
+                let pp = self.lower(i - 2);
+                if matches!(
+                    pp,
+                    "birthday"
+                        | "bday"
+                        | "out"
+                        | "shoutout"
+                        | "congrats"
+                        | "congratulations"
+                        | "prayers"
+                        | "hugs"
+                        | "condolences"
+                        | "welcome"
+                ) {
+                    return Trigger::Dedication;
+                }
+            }
             if t.line_start {
                 let lead = gap.rsplit('\n').next().unwrap_or("");
                 if lead
@@ -740,6 +760,36 @@ impl<'a> Ctx<'a> {
                 && self.t(i + 1).has(SPEECH)
                 && t.has(NAMEISH)
             {
+                // A given name that is also a word ("Grace", "Rose", "Will") is a person when it
+                // tells or gives someone something: "Grace gave me her number". A word that is a
+                // name only by accident of the list ("Hope", "Faith") still needs more than that.
+                let verb = self.lower(i + 1);
+                let object = i + 2 < self.toks.len()
+                    && self.tight(i + 2)
+                    && matches!(
+                        self.lower(i + 2),
+                        "me" | "us" | "him" | "her" | "them" | "my" | "our"
+                    );
+                let telling = !matches!(
+                    verb,
+                    "gave"
+                        | "gives"
+                        | "sent"
+                        | "sends"
+                        | "showed"
+                        | "shows"
+                        | "helped"
+                        | "helps"
+                        | "promised"
+                        | "promises"
+                );
+                if t.is_capitalised()
+                    && t.has(FIRST)
+                    && !t.has(AMBIGUOUS | PROPER)
+                    && (telling || object)
+                {
+                    return Trigger::Strong;
+                }
                 return Trigger::Weak;
             }
         }
@@ -760,6 +810,12 @@ impl<'a> Ctx<'a> {
         match strength {
             Trigger::None => false,
             Trigger::Speaker => true,
+            Trigger::Dedication => {
+                (capped || t.shape == Shape::Lower)
+                    && !t.has(KEPT | MONTH | WEEKDAY | TITLE | KIN)
+                    && (t.has(FIRST) || self.unknown(i))
+                    && t.end - t.start >= 2
+            }
             Trigger::Strong | Trigger::Label => {
                 if capped {
                     !t.has(KEPT | MONTH | WEEKDAY) || t.has(NAMEISH)
@@ -846,6 +902,11 @@ impl<'a> Ctx<'a> {
         }
         if !named {
             if t.flags & (WORD | PROPER) != 0 {
+                return None;
+            }
+            // A hashtag is a topic ("#spoonie", "#chemobrain") far more often than a person: an
+            // unknown word after `#` is left alone (a listed name after `#` is still a name).
+            if self.gap(i).ends_with('#') {
                 return None;
             }
             if lower && (len < 4 || self.typo_of_word(i)) {
@@ -1420,6 +1481,9 @@ enum Trigger {
     Label,
     /// The token itself is a speaker's label at the start of a line ("Destiny: …").
     Speaker,
+    /// A dedication ("happy birthday to", "shout out to"): takes a given name in any case, or an
+    /// unknown word.
+    Dedication,
 }
 
 #[cfg(test)]

@@ -97,6 +97,8 @@ fn build() -> Vec<String> {
         // Ages over 89: only the number is removed (and written "90+").
         format!("(?P<age>{B}(?:9[0-9]|1[01][0-9]))(?:\\s*-?\\s*(?i:years?|yrs?)(?:\\s*-?\\s*(?i:olds?))?|\\s*(?i:yo|y/o|y\\.o\\.)){B}"),
         format!("(?i:{B}(?:aged|age|turned|turning|turns|age\\s+of)\\s+)(?P<age2>9[0-9]|1[01][0-9]){B}"),
+        // "my dad is 95", "she's 92", "grandma just turned 101": a person, a verb of being, a number.
+        format!("(?i:{B}(?:i'?m|i\\s+am|(?:he|she)(?:'s|\\s+is|\\s+was)|(?:my|his|her|our|their)\\s+(?:[a-z]+\\s+)?(?:dad|father|mom|mum|mother|grandma|grandmother|grandpa|grandfather|gran|granny|nana|nan|papa|husband|wife|aunt|uncle|neighbou?r|patient|friend|partner|brother|sister)(?:'s|\\s+is|\\s+was|\\s+will\\s+be))\\s+(?:now\\s+|nearly\\s+|almost\\s+|over\\s+)?)(?P<age3>9[0-9]|1[01][0-9]){B}"),
         // Internet addresses.
         format!("(?P<ipv4>{B}(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){{3}}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){B}"),
         format!("(?P<ipv6>{B}{h}(?::{{1,2}}{h}){{2,7}}(?:::|{B})|::{h}(?::{h}){{0,6}}{B})"),
@@ -104,6 +106,8 @@ fn build() -> Vec<String> {
         format!("(?P<pobox>(?i:{B}p\\.?\\s?o\\.?\\s*box)\\s+[0-9]+{B})"),
         format!("(?P<military>{B}(?:PSC|CMR|Unit)\\s+[0-9]+,?\\s+Box\\s+[0-9]+{B}|{B}(?:APO|FPO|DPO)\\s+(?:AA|AE|AP)\\s+[0-9]{{5}}{B})"),
         format!("(?P<unit>(?i:{B}(?:apt|apartment|suite|ste|unit|rm|room|bldg|building|floor|postbox|pobox))\\.?\\s*#?\\s*[0-9]+[A-Za-z]?{B})"),
+        // A bare ZIP where the words say it is a place: "anyone near 48044?", "we're in 10025".
+        format!("(?i:{B}(?:near|around|outside|in|from|by|zip|area|live\\s+in|lives\\s+in|based\\s+in)\\s+)(?P<zipctx>[0-9]{{5}}(?:-[0-9]{{4}})?){B}"),
         format!("(?P<ukpost>{B}[A-Z]{{1,2}}[0-9][A-Z0-9]?\\s[0-9][A-Z]{{2}}{B}|{B}[A-Z][0-9][A-Z]\\s?[0-9][A-Z][0-9]{B})"),
         // Digit runs: phone, fax, SSN, card, other ids (classified in code).
         // At least seven digits in one run, or two or more groups: a lone "3" or "2024" never matches.
@@ -336,8 +340,11 @@ fn classify(text: &str, caps: &Captures<'_>) -> Option<Detection> {
             return Some(d);
         }
     }
-    if let Some(m) = group("age").or_else(|| group("age2")) {
-        if numeric_neighbour(text, m.start(), m.end()) {
+    if let Some(m) = group("age")
+        .or_else(|| group("age2"))
+        .or_else(|| group("age3"))
+    {
+        if numeric_neighbour(text, m.start(), m.end()) || quantity_follows(text, m.end()) {
             return None;
         }
         return Some(Detection::new(m.start(), m.end(), K::Age));
@@ -361,6 +368,13 @@ fn classify(text: &str, caps: &Captures<'_>) -> Option<Detection> {
     {
         return Some(Detection::new(m.start(), m.end(), K::Address));
     }
+    if let Some(m) = group("zipctx") {
+        // Only where the number ends the phrase: "near 48044?" yes, "in 10000 steps" no.
+        if numeric_neighbour(text, m.start(), m.end()) || !zip_ends_phrase(text, m.end()) {
+            return None;
+        }
+        return Some(Detection::new(m.start(), m.end(), K::Zip));
+    }
     if let Some(m) = group("ukpost") {
         return Some(Detection::new(m.start(), m.end(), K::Zip));
     }
@@ -371,6 +385,42 @@ fn classify(text: &str, caps: &Captures<'_>) -> Option<Detection> {
         return classify_code(m.as_str()).map(|k| Detection::new(m.start(), m.end(), k));
     }
     None
+}
+
+/// A unit or percentage right after a number: "she's 95% sure", "he is 92 kg".
+fn quantity_follows(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches(' ');
+    if rest.starts_with('%')
+        || (rest.starts_with(['.', ',']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    const UNITS: &[&str] = &[
+        "percent", "per", "kg", "kgs", "lb", "lbs", "pounds", "mg", "ml", "cm", "mm", "minutes",
+        "mins", "min", "hours", "days", "weeks", "months", "times", "points",
+    ];
+    UNITS.contains(&next_word(rest).as_str())
+}
+
+/// What follows a bare five-digit number reads as the end of a place phrase: the end of the text,
+/// punctuation, a line break, or a word like "area".
+fn zip_ends_phrase(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    if rest.is_empty() || rest.starts_with(['?', '!', '.', ',', ';', ':', ')', '\n', '\r']) {
+        return true;
+    }
+    const PLACE_END: &[&str] = &[
+        "area", "region", "zip", "zipcode", "postcode", "and", "or", "if", "anyone",
+    ];
+    PLACE_END.contains(&next_word(rest).as_str())
+}
+
+/// The lower-cased run of letters at the start of `rest`.
+fn next_word(rest: &str) -> String {
+    rest.chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A word character (ASCII or not) right before `pos`.

@@ -326,6 +326,13 @@ fn lookup(g: &Gazetteer, word: &str, buf: &mut String) -> u32 {
             {
                 return COMMON | FUNC;
             }
+            // "hasn't", "couldn't", "weren't": a word with its negating n.
+            if tail == "t"
+                && let Some(stem) = head.strip_suffix('n')
+                && g.word(stem) & (WORD | FUNC) != 0
+            {
+                return COMMON | FUNC;
+            }
         }
         return 0;
     }
@@ -340,6 +347,28 @@ fn lookup(g: &Gazetteer, word: &str, buf: &mut String) -> u32 {
             names |= f & (gazetteer::NAMEISH | gazetteer::PLACE | gazetteer::PROPER);
         }
         return if all_words { RARE } else { names };
+    }
+    // Contractions written without the apostrophe: "didnt", "couldnt", "ive", "youre", "theyll".
+    if lower.is_ascii() && !word.starts_with(|c: char| c.is_uppercase()) {
+        if let Some(stem) = lower.strip_suffix("nt")
+            && (g.word(stem) & (WORD | FUNC) != 0
+                || matches!(
+                    stem,
+                    "do" | "wo" | "ca" | "is" | "ai" | "does" | "did" | "was" | "has"
+                ))
+        {
+            return COMMON | FUNC;
+        }
+        for tail in ["ve", "re", "ll", "m", "d"] {
+            if let Some(stem) = lower.strip_suffix(tail)
+                && matches!(
+                    stem,
+                    "i" | "you" | "we" | "they" | "he" | "she" | "it" | "that" | "there" | "who"
+                )
+            {
+                return COMMON | FUNC;
+            }
+        }
     }
     // Compounds written in lower case: "bloodwork". (Capitalised compounds are often places:
     // "Greenville", "Riverside".)

@@ -380,3 +380,80 @@ fn a_birth_year_showing_an_age_over_89_goes_too() {
     let out = deid().redact("She was born on 02/14/1925.", &[]);
     assert_eq!(out.text, "She was born on [DATE].");
 }
+
+#[test]
+fn a_given_name_that_is_a_word_is_a_name_when_it_tells_or_gives() {
+    check(
+        "Rose texted me last night. Grace gave me her direct line and it helped.",
+        &["Rose", "Grace"],
+        &["texted me", "gave me her direct line"],
+    );
+    // A word that is a name only by accident of the list still needs more than a verb.
+    check(
+        "Hope gave me strength through the third cycle.",
+        &[],
+        &["Hope gave me strength"],
+    );
+}
+
+#[test]
+fn dedications_name_a_person_in_any_case() {
+    check(
+        "happy birthday to kit for yesterday! and a shout out to Jo, best nurse on the ward",
+        &[" kit ", " Jo,"],
+        &["happy birthday to", "shout out to", "best nurse"],
+    );
+    // Not a person: a dedication to everyone is left as it is.
+    check(
+        "happy birthday to everyone born this month",
+        &[],
+        &["happy birthday to everyone"],
+    );
+}
+
+#[test]
+fn bare_zip_codes_where_the_words_say_place() {
+    check(
+        "Anyone near 48044? Would be nice to car share. we're in 10025 area too",
+        &["48044", "10025"],
+        &["Anyone near", "car share"],
+    );
+    // A five-digit count is not a place.
+    check(
+        "I walked in 10000 steps a day before the trial",
+        &[],
+        &["10000 steps"],
+    );
+}
+
+#[test]
+fn ages_over_89_stated_as_being_are_aggregated() {
+    let out = check(
+        "My dad is 95 and still asks about the trial. my nan just turned 101! she's 92 tomorrow",
+        &["95", "101", "92"],
+        &["My dad is", "still asks"],
+    );
+    assert_eq!(out.matches("90+").count(), 3, "{out}");
+    // Ages Safe Harbor keeps, and numbers that are not ages.
+    check(
+        "my mum is 78 and she's 95% sure the nurse said 2 weeks",
+        &[],
+        &["78", "95%"],
+    );
+}
+
+#[test]
+fn lower_case_text_keeps_contractions_typos_and_hashtags() {
+    check(
+        "it hasn't let up and i couldnt sleep, taht is the worst part. didnt help #spoonie #chemobrain",
+        &[],
+        &[
+            "hasn't",
+            "couldnt",
+            "taht",
+            "didnt",
+            "#spoonie",
+            "#chemobrain",
+        ],
+    );
+}
