@@ -56,6 +56,7 @@ use hearken_state::{PageProgress, RunStatus, StateStore};
 use serde::Serialize;
 
 use crate::config::SourceConfig;
+use crate::pipeline::clock::Stage;
 use crate::pipeline::{Pipeline, Provenance};
 use crate::plugin::bindings::{Batch, Record, RecordKind};
 use crate::plugin::gate::{HttpGate, NetworkPolicy, Requester, Transient};
@@ -324,6 +325,7 @@ async fn run_pages(
     let mut seen_cursors: HashSet<Option<String>> = HashSet::new();
     let mut last_commit = std::time::Instant::now();
     for page in 0..cfg.max_pages {
+        let fetch_started = std::time::Instant::now();
         let fetched = fetch_with_retries(
             env,
             plugin,
@@ -336,6 +338,9 @@ async fn run_pages(
             stop,
         )
         .await;
+        env.pipeline
+            .clock()
+            .add(Stage::Plugin, fetch_started.elapsed());
         let batch = match fetched {
             Ok(Some(batch)) => batch,
             Ok(None) | Err(_) => {
@@ -515,11 +520,13 @@ fn transient_failure(
 }
 
 fn commit(env: &IngestEnv) -> Result<(), IngestError> {
+    let started = std::time::Instant::now();
     let mut writer = env
         .writer
         .lock()
         .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
     writer.commit()?;
+    env.pipeline.clock().add(Stage::Index, started.elapsed());
     Ok(())
 }
 
@@ -546,7 +553,9 @@ async fn index_records(
             .await
             .map_err(|e| IngestError::Worker(e.to_string()))?;
     let writer = env.writer.clone();
+    let pipeline = env.pipeline.clone();
     tokio::task::spawn_blocking(move || -> Result<PageProgress, IngestError> {
+        let started = std::time::Instant::now();
         let mut writer = writer
             .lock()
             .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
@@ -564,6 +573,7 @@ async fn index_records(
                 *progress.redactions.entry(k.clone()).or_default() += u64::from(*v);
             }
         }
+        pipeline.clock().add(Stage::Index, started.elapsed());
         Ok(progress)
     })
     .await

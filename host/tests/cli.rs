@@ -155,6 +155,34 @@ fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_add
         a,
         std::fs::read(data.join("reports/personas.json")).unwrap()
     );
+
+    // An index written by an older schema is detected and rebuilt from its
+    // stored documents: mark this one as schema version 0.
+    let version_file = data.join("index").join("hearken-index.json");
+    let mut version: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&version_file).unwrap()).unwrap();
+    let current = version["schema_version"].as_u64().unwrap();
+    version["schema_version"] = 0.into();
+    std::fs::write(&version_file, version.to_string()).unwrap();
+    let refused = hearken(&["search", "travel", "--data", data_arg], tmp.path());
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("hearken reindex"), "{err}");
+    let rebuilt = json(&hearken(
+        &["reindex", "--json", "--data", data_arg],
+        tmp.path(),
+    ));
+    assert_eq!(rebuilt["from_version"], 0, "{rebuilt:#}");
+    assert_eq!(rebuilt["to_version"].as_u64(), Some(current));
+    assert_eq!(rebuilt["documents"].as_u64(), Some(documents));
+    let again = json(&hearken(
+        &[
+            "search", "travel", "--json", "--limit", "50", "--data", data_arg,
+        ],
+        tmp.path(),
+    ));
+    assert_eq!(again["total"], hits["total"]);
+    assert_eq!(again["hits"], hits["hits"]);
 }
 
 #[test]

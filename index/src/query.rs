@@ -53,8 +53,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
@@ -799,6 +799,12 @@ impl Lowering<'_> {
             clauses.push((Occur::Should, query));
         }
         Ok(match clauses.len() {
+            // Words that leave no term (every token longer than the
+            // tokenizer keeps) can be in no document: they match nothing,
+            // rather than vanishing and leaving the rest of the query —
+            // or nothing at all — to match everything. Bare punctuation
+            // ("&", "-") carries no word and is ignored.
+            0 if text.chars().any(char::is_alphanumeric) => Some(Box::new(EmptyQuery)),
             0 => None,
             1 => clauses.pop().map(|(_, q)| q),
             _ => Some(Box::new(BooleanQuery::new(clauses))),

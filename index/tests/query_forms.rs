@@ -53,6 +53,25 @@ fn and_or_not_and_minus() {
 }
 
 #[test]
+fn a_word_too_long_to_index_matches_nothing() {
+    // The tokenizer drops tokens over 40 bytes, so no document can hold one:
+    // such a word matches nothing instead of vanishing into "match all".
+    let long = "a".repeat(41);
+    check(&long, &[]);
+    check(&format!("travel {long}"), &[]);
+    check(
+        &format!("travel OR {long}"),
+        &["forum:1", "forum:2", "forum:4"],
+    );
+    check(
+        &format!("travel -{long}"),
+        &["forum:1", "forum:2", "forum:4"],
+    );
+    // Bare punctuation carries no word and is ignored.
+    check("travel & daughter", &["forum:1"]);
+}
+
+#[test]
 fn phrases_and_proximity() {
     // forum:2 says "side effects"; forum:3 says "side and all the effects"
     // (three words between).

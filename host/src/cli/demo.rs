@@ -162,7 +162,7 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
 }
 
 /// The demo's configuration: three sources pointed at the loopback site.
-pub(crate) fn demo_config(
+pub fn demo_config(
     server: &SiteServer,
     site_root: &std::path::Path,
     manifest: &hearken_sample::SiteManifest,

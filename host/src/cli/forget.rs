@@ -304,7 +304,8 @@ fn forget(
 fn purge(data: &DataDir) -> Result<(), CliError> {
     let report = hearken_index::reindex(&data.index()).map_err(|e| {
         anyhow::anyhow!(
-            "the documents are deleted, but rebuilding the index at {} to erase their text from              its files failed (run the same `hearken forget` again to finish): {e}",
+            "the documents are deleted, but rebuilding the index at {} to erase their text from \
+             its files failed (run the same `hearken forget` again to finish): {e}",
             data.index().display()
         )
     })?;

@@ -6,13 +6,14 @@
 //! logs on stderr. Exit codes are fixed (see [`Exit`]).
 
 mod daemon;
-mod demo;
+pub mod demo;
 mod eval;
 mod forget;
 mod init;
 mod output;
 mod personas;
 mod plugin;
+mod reindex;
 mod run;
 mod runs;
 mod sample;
@@ -63,6 +64,8 @@ pub enum Command {
     Daemon(daemon::Args),
     /// Delete a source's or an author's documents.
     Forget(forget::Args),
+    /// Rebuild the index from its stored documents (after an upgrade changed its schema).
+    Reindex(reindex::Args),
     /// Theme counts and sentiment, over time.
     Themes(themes::Args),
     /// Build personas and write the report.
@@ -181,6 +184,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Demo(a) => demo::run(&global, &out, a).await,
         Command::Daemon(a) => daemon::run(&global, &out, a).await,
         Command::Forget(a) => forget::run(&global, &out, a).await,
+        Command::Reindex(a) => reindex::run(&global, &out, a),
         Command::Themes(a) => themes::run(&global, &out, a).await,
         Command::Personas(a) => personas::run(&global, &out, a).await,
         Command::Serve(a) => serve::run(&global, &out, a).await,

@@ -19,6 +19,7 @@
 //! the pseudonym key, the VADER lexicon, the codebook matchers) and is
 //! shared by every worker thread.
 
+pub mod clock;
 pub mod cues;
 pub mod deidentify;
 pub mod journey;
@@ -34,6 +35,7 @@ use hearken_analysis::sentences;
 use hearken_document::AnalysedDocument;
 
 use crate::plugin::bindings::{BodyFormat, Record, RecordKind};
+use clock::{Stage, StageClock};
 use deidentify::{DeidStage, RawFields};
 
 /// Where a record came from, for the document it becomes.
@@ -54,12 +56,23 @@ pub struct Provenance {
 pub struct Pipeline {
     deid: DeidStage,
     analyzer: Analyzer,
+    clock: StageClock,
 }
 
 impl Pipeline {
     /// A pipeline from its parts.
     pub fn new(deid: DeidStage, analyzer: Analyzer) -> Self {
-        Self { deid, analyzer }
+        Self {
+            deid,
+            analyzer,
+            clock: StageClock::default(),
+        }
+    }
+
+    /// Time spent per stage since the pipeline was built (the ingest loop
+    /// adds the plugin and index stages).
+    pub fn clock(&self) -> &StageClock {
+        &self.clock
     }
 
     /// The analysis (codebook, matchers) in use.
@@ -91,14 +104,22 @@ impl Pipeline {
             BodyFormat::Html => normalize::Format::Html,
             BodyFormat::Text => normalize::Format::Text,
         };
-        let body = normalize::normalize(&record.body, format);
-        let title = record
-            .title
-            .as_deref()
-            .map(|t| normalize::normalize(t, normalize::Format::Text));
+        let clock = &self.clock;
+        let (body, title) = clock.time(Stage::Normalize, || {
+            let body = normalize::normalize(&record.body, format);
+            let title = record
+                .title
+                .as_deref()
+                .map(|t| normalize::normalize(t, normalize::Format::Text));
+            (body, title)
+        });
+        clock.add_text_bytes(body.len() + title.as_ref().map_or(0, String::len));
         // 2. language (reads raw text; keeps only the code)
-        let lang = language::detect(self.analyzer.language_detector(), &body);
+        let lang = clock.time(Stage::Language, || {
+            language::detect(self.analyzer.language_detector(), &body)
+        });
         // 3. de-identify — the privacy boundary
+        let deid_started = std::time::Instant::now();
         let clean = deidentify::deidentify(
             &self.deid,
             &from.source,
@@ -128,16 +149,25 @@ impl Pipeline {
         let url = link(&record.url);
         let thread_id = record.thread_id.as_deref().map(&mut link);
         let parent_id = record.parent_id.as_deref().map(&mut link);
+        clock.add(Stage::Deidentify, deid_started.elapsed());
         let text = clean.body.as_str();
-        let sents = sentences::split(text);
         // 4. sentiment
-        let scores = sentiment::score(self.analyzer.scorer(), &lang, text, &sents);
+        let (sents, scores) = clock.time(Stage::Sentiment, || {
+            let sents = sentences::split(text);
+            let scores = sentiment::score(self.analyzer.scorer(), &lang, text, &sents);
+            (sents, scores)
+        });
         // 5. themes
-        let themes = themes::themes(self.analyzer.theme_matcher(), text, &sents, scores.as_ref());
-        // 6. journey
-        let stage = journey::stage(self.analyzer.journey_matcher(), text, &sents);
-        // 7. cues
-        let cues = cues::cues(self.analyzer.cue_matcher(), text, &sents);
+        let themes = clock.time(Stage::Themes, || {
+            themes::themes(self.analyzer.theme_matcher(), text, &sents, scores.as_ref())
+        });
+        // 6. journey, 7. cues
+        let (stage, cues) = clock.time(Stage::JourneyCues, || {
+            (
+                journey::stage(self.analyzer.journey_matcher(), text, &sents),
+                cues::cues(self.analyzer.cue_matcher(), text, &sents),
+            )
+        });
 
         AnalysedDocument {
             id: document_id(&from.source, &record_id),
