@@ -219,10 +219,10 @@ fn parse_post(
 
 /// The post number from the attributes engines put it in: phpBB `id="p1234"`,
 /// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
-/// `id="post_1234"`, others `data-post-id`.
+/// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
 fn post_number(el: ElementRef<'_>) -> Option<u64> {
     let v = el.value();
-    ["data-post-id", "data-content", "id", "data-pid"]
+    ["data-post-id", "data-node-id", "data-content", "id", "data-pid"]
         .iter()
         .filter_map(|k| v.attr(k))
         .find_map(trailing_number)
