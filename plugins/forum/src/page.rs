@@ -408,6 +408,18 @@ fn strip_session(url: &str) -> String {
     u.into()
 }
 
+/// Whether the URL names a script (`thread.php`, `topic.asp`), whose `id`
+/// parameter then says which thread: `/thread.php?id=17`.
+fn is_script(u: &url::Url) -> bool {
+    u.path_segments()
+        .and_then(|mut s| s.next_back())
+        .is_some_and(|last| {
+            [".php", ".asp", ".aspx", ".cgi", ".pl", ".jsp"]
+                .iter()
+                .any(|ext| last.ends_with(ext))
+        })
+}
+
 /// Same scheme, host and port.
 pub fn same_site(a: &str, b: &str) -> bool {
     match (url::Url::parse(a), url::Url::parse(b)) {
@@ -417,16 +429,21 @@ pub fn same_site(a: &str, b: &str) -> bool {
 }
 
 /// A stable key for the thread at `url`: `t` and its number when the URL
-/// carries one (`?t=17`, `/topic-17/page-2.html`, `/threads/slug.123/`,
-/// `/threads/123-slug/page2`), else the URL without query and fragment.
+/// carries one (`?t=17`, `?topic=17.0`, `thread.php?id=17`,
+/// `/topic-17/page-2.html`, `/threads/slug.123/`, `/threads/123-slug/page2`),
+/// else the URL without query and fragment.
 pub fn thread_key(url: &str) -> String {
     let Ok(u) = url::Url::parse(url) else {
         return url.to_string();
     };
     for (k, v) in u.query_pairs() {
-        if matches!(k.as_ref(), "t" | "threadid" | "topic" | "topic_id" | "tid")
-            && let Ok(n) = v.parse::<u64>()
-        {
+        let thread_param = matches!(
+            k.as_ref(),
+            "t" | "threadid" | "topic" | "topic_id" | "tid" | "thread" | "thread_id" | "showtopic"
+        ) || (k == "id" && is_script(&u));
+        // SMF writes `topic=123.0` (topic and offset): the number before the dot.
+        let lead = v.split('.').next().unwrap_or(&v);
+        if thread_param && let Ok(n) = lead.parse::<u64>() {
             return format!("t{n}");
         }
     }
@@ -493,6 +510,9 @@ mod tests {
             thread_key("http://h/showthread.php?345-Screening-visit-nerves/page2"),
             "t345"
         );
+        assert_eq!(thread_key("http://h/thread.php?id=41&pg=2"), "t41");
+        assert_eq!(thread_key("http://h/index.php?topic=5120.15"), "t5120");
+        assert_eq!(thread_key("http://h/index.php?showtopic=77"), "t77");
         assert_eq!(
             thread_key("http://h/discussion/hello?x=1"),
             "http://h/discussion/hello"
