@@ -468,14 +468,20 @@ pub fn thread_key(url: &str) -> String {
         if is_page {
             continue;
         }
-        // `slug.123`, `topic-17`, `123-slug`
+        // `slug.123`, `123-slug` (vBulletin 5: the id leads, and the slug
+        // may end in a number of its own: `123-week-12-update`), `topic-17`
         if let Some(n) = s.rsplit_once('.').and_then(|(_, n)| n.parse::<u64>().ok()) {
+            return format!("t{n}");
+        }
+        let lead: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = lead.parse::<u64>()
+            && (lead.len() == s.len() || s[lead.len()..].starts_with('-'))
+        {
             return format!("t{n}");
         }
         if let Some(n) = trailing_number(s) {
             return format!("t{n}");
         }
-        let lead: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
         if let Ok(n) = lead.parse::<u64>() {
             return format!("t{n}");
         }
@@ -511,6 +517,10 @@ mod tests {
             "t345"
         );
         assert_eq!(thread_key("http://h/thread.php?id=41&pg=2"), "t41");
+        assert_eq!(
+            thread_key("http://h/forum/trials/398-parking-costs-2025/page2"),
+            "t398"
+        );
         assert_eq!(thread_key("http://h/index.php?topic=5120.15"), "t5120");
         assert_eq!(thread_key("http://h/index.php?showtopic=77"), "t77");
         assert_eq!(
