@@ -222,10 +222,16 @@ fn parse_post(
 /// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
 fn post_number(el: ElementRef<'_>) -> Option<u64> {
     let v = el.value();
-    ["data-post-id", "data-node-id", "data-content", "id", "data-pid"]
-        .iter()
-        .filter_map(|k| v.attr(k))
-        .find_map(trailing_number)
+    [
+        "data-post-id",
+        "data-node-id",
+        "data-content",
+        "id",
+        "data-pid",
+    ]
+    .iter()
+    .filter_map(|k| v.attr(k))
+    .find_map(trailing_number)
 }
 
 /// The trailing run of digits of `s` (`js-post-1234` → 1234).

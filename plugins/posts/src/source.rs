@@ -397,7 +397,9 @@ fn read_page<T: Transport>(
             }
             Ok(page)
         }
-        (Config::Reddit(c), Stream::RedditThread(id)) => reddit_thread_page(client, c, id, st, pass),
+        (Config::Reddit(c), Stream::RedditThread(id)) => {
+            reddit_thread_page(client, c, id, st, pass)
+        }
         _ => Err(PageError::Fatal(SourceError::Other(format!(
             "stream {} does not belong to this kind of source",
             stream.key()
