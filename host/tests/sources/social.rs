@@ -337,13 +337,17 @@ fn skeet(
     }
 }
 
+/// An author-feed entry: the post, and for a repost the repost's record
+/// key and minute.
+pub type FeedEntry = (Skeet, Option<(&'static str, i64)>);
+
 /// Words only the reposted post (found by no search) says.
 pub const REPOSTED_WORDS: &str = "the study nurse drove the meds to my door";
 
 /// Seven posts matching "clinical trial", newest last; and Sam's author
 /// feed: two posts of her own (one a reply), a repost of a search result
 /// and a repost of a post the search does not find.
-pub fn bluesky_posts() -> (Vec<Skeet>, Vec<(Skeet, Option<(&'static str, i64)>)>) {
+pub fn bluesky_posts() -> (Vec<Skeet>, Vec<FeedEntry>) {
     let search = vec![
         skeet(
             "3lk2a2b3c4d2a",
