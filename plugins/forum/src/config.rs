@@ -3,7 +3,7 @@
 //! One plugin serves every forum engine, so the config names the engine and
 //! where to start; everything else has a default. The HTML engines come
 //! with selector sets for their stock themes (phpBB prosilver, XenForo 2's
-//! default style, vBulletin 4's default style); `selectors` overrides any
+//! default style, vBulletin 4's and 5's default styles); `selectors` overrides any
 //! one of them, and with `"engine": "selectors"` it describes a forum the
 //! plugin has never heard of. The JSON Schema `describe` returns is derived
 //! from these structs, so their doc comments are the operator's reference.
@@ -57,7 +57,7 @@ pub enum Engine {
     Phpbb,
     /// XenForo 2.x with the default style.
     Xenforo,
-    /// vBulletin 4.x with the default style.
+    /// vBulletin 4.x or 5.x with the default style.
     Vbulletin,
     /// Discourse, through its JSON API.
     Discourse,

@@ -219,13 +219,19 @@ fn parse_post(
 
 /// The post number from the attributes engines put it in: phpBB `id="p1234"`,
 /// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
-/// `id="post_1234"`, others `data-post-id`.
+/// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
 fn post_number(el: ElementRef<'_>) -> Option<u64> {
     let v = el.value();
-    ["data-post-id", "data-content", "id", "data-pid"]
-        .iter()
-        .filter_map(|k| v.attr(k))
-        .find_map(trailing_number)
+    [
+        "data-post-id",
+        "data-node-id",
+        "data-content",
+        "id",
+        "data-pid",
+    ]
+    .iter()
+    .filter_map(|k| v.attr(k))
+    .find_map(trailing_number)
 }
 
 /// The trailing run of digits of `s` (`js-post-1234` → 1234).
@@ -408,6 +414,18 @@ fn strip_session(url: &str) -> String {
     u.into()
 }
 
+/// Whether the URL names a script (`thread.php`, `topic.asp`), whose `id`
+/// parameter then says which thread: `/thread.php?id=17`.
+fn is_script(u: &url::Url) -> bool {
+    u.path_segments()
+        .and_then(|mut s| s.next_back())
+        .is_some_and(|last| {
+            [".php", ".asp", ".aspx", ".cgi", ".pl", ".jsp"]
+                .iter()
+                .any(|ext| last.ends_with(ext))
+        })
+}
+
 /// Same scheme, host and port.
 pub fn same_site(a: &str, b: &str) -> bool {
     match (url::Url::parse(a), url::Url::parse(b)) {
@@ -417,16 +435,21 @@ pub fn same_site(a: &str, b: &str) -> bool {
 }
 
 /// A stable key for the thread at `url`: `t` and its number when the URL
-/// carries one (`?t=17`, `/topic-17/page-2.html`, `/threads/slug.123/`,
-/// `/threads/123-slug/page2`), else the URL without query and fragment.
+/// carries one (`?t=17`, `?topic=17.0`, `thread.php?id=17`,
+/// `/topic-17/page-2.html`, `/threads/slug.123/`, `/threads/123-slug/page2`),
+/// else the URL without query and fragment.
 pub fn thread_key(url: &str) -> String {
     let Ok(u) = url::Url::parse(url) else {
         return url.to_string();
     };
     for (k, v) in u.query_pairs() {
-        if matches!(k.as_ref(), "t" | "threadid" | "topic" | "topic_id" | "tid")
-            && let Ok(n) = v.parse::<u64>()
-        {
+        let thread_param = matches!(
+            k.as_ref(),
+            "t" | "threadid" | "topic" | "topic_id" | "tid" | "thread" | "thread_id" | "showtopic"
+        ) || (k == "id" && is_script(&u));
+        // SMF writes `topic=123.0` (topic and offset): the number before the dot.
+        let lead = v.split('.').next().unwrap_or(&v);
+        if thread_param && let Ok(n) = lead.parse::<u64>() {
             return format!("t{n}");
         }
     }
@@ -451,14 +474,20 @@ pub fn thread_key(url: &str) -> String {
         if is_page {
             continue;
         }
-        // `slug.123`, `topic-17`, `123-slug`
+        // `slug.123`, `123-slug` (vBulletin 5: the id leads, and the slug
+        // may end in a number of its own: `123-week-12-update`), `topic-17`
         if let Some(n) = s.rsplit_once('.').and_then(|(_, n)| n.parse::<u64>().ok()) {
+            return format!("t{n}");
+        }
+        let lead: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = lead.parse::<u64>()
+            && (lead.len() == s.len() || s[lead.len()..].starts_with('-'))
+        {
             return format!("t{n}");
         }
         if let Some(n) = trailing_number(s) {
             return format!("t{n}");
         }
-        let lead: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
         if let Ok(n) = lead.parse::<u64>() {
             return format!("t{n}");
         }
@@ -493,6 +522,13 @@ mod tests {
             thread_key("http://h/showthread.php?345-Screening-visit-nerves/page2"),
             "t345"
         );
+        assert_eq!(thread_key("http://h/thread.php?id=41&pg=2"), "t41");
+        assert_eq!(
+            thread_key("http://h/forum/trials/398-parking-costs-2025/page2"),
+            "t398"
+        );
+        assert_eq!(thread_key("http://h/index.php?topic=5120.15"), "t5120");
+        assert_eq!(thread_key("http://h/index.php?showtopic=77"), "t77");
         assert_eq!(
             thread_key("http://h/discussion/hello?x=1"),
             "http://h/discussion/hello"

@@ -1,7 +1,7 @@
 //! Selector sets for the HTML forum engines, compiled once per call.
 //!
 //! Each engine's defaults follow the markup its stock style renders:
-//! phpBB 3.3 prosilver, XenForo 2.x, vBulletin 4.2. Where an engine's
+//! phpBB 3.3 prosilver, XenForo 2.x, vBulletin 4.2 and 5.x. Where an engine's
 //! markup varies between versions the selector lists every variant
 //! (phpBB 3.0's `div.postbody h3 + p.author` time text against 3.3's
 //! `<time datetime>`), so one profile reads a range of versions. An
@@ -116,22 +116,25 @@ fn defaults(engine: Engine) -> Defaults {
             edited: Some(".message-lastEdit"),
             anchor_prefix: "post-",
         },
+        // vBulletin 4 (`li.postbitlegacy`, `div#post_message_N`) and
+        // vBulletin 5 (`li.b-post[data-node-id]`, `.js-post__content-text`)
+        // side by side: boards upgrade without changing URLs or content.
         Engine::Vbulletin => Defaults {
-            board_link: Some("h2.forumtitle a, ol.subforumlist a"),
-            topic_row: Some("li.threadbit"),
-            thread_link: Some("a.title"),
-            last_post: Some("dl.threadlastpost"),
-            next_page: ".pagination span.prev_next a[rel=next]",
-            prev_page: ".pagination span.prev_next a[rel=prev]",
-            title: "span.threadtitle, h1 span.threadtitle",
-            post: Some("li.postcontainer, li.postbit, li.postbitlegacy"),
-            author: ".username strong, a.username, .username",
-            time: "span.postdate span.date, span.date",
-            body: Some("div[id^=post_message_]"),
+            board_link: Some("h2.forumtitle a, ol.subforumlist a, a.forum-title"),
+            topic_row: Some("li.threadbit, tr.topic-item"),
+            thread_link: Some("a.title, a.topic-title"),
+            last_post: Some("dl.threadlastpost, td.cell-lastpost"),
+            next_page: ".pagination span.prev_next a[rel=next], .pagenav a.right-arrow:not(.h-disabled)",
+            prev_page: ".pagination span.prev_next a[rel=prev], .pagenav a.left-arrow:not(.h-disabled)",
+            title: "span.threadtitle, h1 span.threadtitle, h1.main-title",
+            post: Some("li.postcontainer, li.postbit, li.postbitlegacy, li.b-post"),
+            author: ".username strong, a.username, .username, .b-userinfo__details .author",
+            time: "span.postdate span.date, span.date, .b-post__timestamp time",
+            body: Some("div[id^=post_message_], div.js-post__content-text"),
             quote: ".bbcode_quote",
-            signature: ".signaturecontainer, blockquote.signature",
-            clutter: ".attachments",
-            edited: Some("blockquote.lastedited, .lastedited"),
+            signature: ".signaturecontainer, blockquote.signature, .post-signature, .b-post__signature",
+            clutter: ".attachments, .b-post-attachments",
+            edited: Some("blockquote.lastedited, .lastedited, .b-post__edit"),
             anchor_prefix: "post",
         },
         Engine::Selectors | Engine::Discourse => Defaults {

@@ -15,7 +15,7 @@ mod common;
 
 use common::{assert_unique, by_id, extra, fixture, run_once};
 use hearken_plugin_forum::config::Engine;
-use hearken_plugin_forum::page::{Page, parse_page};
+use hearken_plugin_forum::page::{Page, parse_page, thread_key};
 use hearken_plugin_forum::profile::Profile;
 use hearken_plugin_sdk::RecordKind;
 use hearken_plugin_sdk::date::DateOptions;
@@ -583,4 +583,74 @@ fn selectors_engine_reads_an_unknown_forum() {
     assert_eq!(second.kind, RecordKind::Reply);
     let again = run_once(&config, out.cursor, &site, NOW);
     assert!(again.records.is_empty());
+}
+
+// ---------------------------------------------------------- vBulletin 5
+
+const VB5: &str = "http://community.msfriends.test/forum/trials/";
+
+/// A vBulletin 5 topic page (the `conversation` templates), cut down to one
+/// starter and one reply that quotes it.
+const VB5_TOPIC: &str = r#"<!DOCTYPE html><html><head><title>Infusion chair etiquette - MS Friends</title></head><body>
+<h1 class="main-title js-main-title hide-on-editmode">Infusion chair etiquette</h1>
+<div class="pagenav-container h-clearfix"><div class="pagenav h-right">
+ <a class="arrow left-arrow h-left h-disabled" href="javascript://" title="Previous Page"><span class="vb-icon vb-icon-arrow-left"></span></a>
+ <a class="arrow right-arrow h-left js-pagenav-button" href="http://community.msfriends.test/forum/trials/512-infusion-chair-etiquette/page2" data-page="2" title="Next Page"><span class="vb-icon vb-icon-arrow-right"></span></a>
+</div></div>
+<ul class="conversation-list list-container h-clearfix thread-view">
+<li class="b-post js-post js-comment-entry__parent h-restore--on-preview b-post--text b-post--first" data-node-id="9101" itemscope itemtype="http://schema.org/DiscussionForumPosting">
+ <div class="b-post__grid"><div class="b-userinfo b-post__hide-when-deleted" itemprop="author" itemscope itemtype="http://schema.org/Person">
+  <div class="b-userinfo__details"><div class="author h-text-size--14"><strong><a href="http://community.msfriends.test/member/41-fen_r" data-vbnamecard="41"><span itemprop="name">fen_r</span></a></strong></div><div class="usertitle">Junior Member</div></div></div>
+ <div class="b-post__body"><div class="b-post__timestamp"><time itemprop="dateCreated" datetime="2025-02-10T14:05:00">02-10-2025, 02:05 PM</time></div>
+  <div class="b-post__content js-post__content"><div class="js-post__content-wrapper h-restore"><div class="js-post__content-text restore h-wordwrap" itemprop="text">Is it rude to bring a blanket AND snacks to the infusion suite?? 4 hrs is long</div></div>
+  <div class="post-signature restore">RRMS since 2011 | trial #2</div></div></div></div>
+</li>
+<li class="b-post js-post js-comment-entry__parent h-restore--on-preview b-post--text" data-node-id="9107" itemscope itemtype="http://schema.org/DiscussionForumPosting">
+ <div class="b-post__grid"><div class="b-userinfo b-post__hide-when-deleted" itemprop="author" itemscope itemtype="http://schema.org/Person">
+  <div class="b-userinfo__details"><div class="author h-text-size--14"><strong><a href="http://community.msfriends.test/member/57-olliek" data-vbnamecard="57"><span itemprop="name">olliek</span></a></strong></div></div></div>
+ <div class="b-post__body"><div class="b-post__timestamp"><time itemprop="dateCreated" datetime="2025-02-10T15:40:00">02-10-2025, 03:40 PM</time></div>
+  <div class="b-post__content js-post__content"><div class="js-post__content-wrapper h-restore"><div class="js-post__content-text restore h-wordwrap" itemprop="text"><div class="bbcode_container"><div class="bbcode_quote"><div class="quote_container"><div class="bbcode_quote_container b-icon b-icon__ldquo-l--gray"></div><div class="bbcode_postedby">Originally posted by <strong>fen_r</strong> <a href="http://community.msfriends.test/forum/trials/512-infusion-chair-etiquette?p=9101#post9101" rel="nofollow"><img class="inlineimg" src="images/buttons/viewpost-right.png" alt="View Post"></a></div><div class="message">Is it rude to bring a blanket AND snacks</div></div></div></div>Not rude at all, the nurses at my site hand out warm blankets anyway.</div></div>
+  <div class="b-post__edit">Last edited by olliek; 02-10-2025, 03:42 PM.</div></div></div></div>
+</li>
+</ul></body></html>"#;
+
+#[test]
+fn vbulletin5_topic_page() {
+    let profile = Profile::new(Engine::Vbulletin, None).unwrap();
+    let page = parse_page(
+        VB5_TOPIC,
+        &format!("{VB5}512-infusion-chair-etiquette"),
+        &profile,
+        &DateOptions::default(),
+    );
+    // The disabled "previous" arrow does not make page 1 a later page.
+    assert!(page.first_page);
+    assert_eq!(page.title.as_deref(), Some("Infusion chair etiquette"));
+    assert_eq!(
+        page.next.as_deref(),
+        Some(format!("{VB5}512-infusion-chair-etiquette/page2").as_str())
+    );
+    let ids: Vec<&str> = page.posts.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["p9101", "p9107"]);
+    let op = post(&page, "p9101");
+    assert_eq!(op.author.as_deref(), Some("fen_r"));
+    // vBulletin 5 prints local times without a zone: the default offset is UTC.
+    assert_eq!(op.published.as_deref(), Some("2025-02-10T14:05:00Z"));
+    assert_eq!(
+        op.body,
+        "Is it rude to bring a blanket AND snacks to the infusion suite?? 4 hrs is long"
+    );
+    assert!(!op.edited);
+    let reply = post(&page, "p9107");
+    assert_eq!(reply.author.as_deref(), Some("olliek"));
+    assert_eq!(reply.quotes.as_deref(), Some("p9101"));
+    assert!(reply.edited);
+    assert_eq!(
+        reply.body,
+        "Not rude at all, the nurses at my site hand out warm blankets anyway."
+    );
+    assert_eq!(
+        thread_key(&format!("{VB5}512-infusion-chair-etiquette/page2")),
+        "t512"
+    );
 }

@@ -16,10 +16,12 @@
 //! - **Reddit**: link posts and comments keyed by fullname (`t3_…`,
 //!   `t1_…`); bodies from `*_html` (requested with `raw_json=1`) to text;
 //!   deleted and removed items are skipped; `more` stubs in a comment tree
-//!   are counted, not fetched (that needs the authenticated API).
+//!   become [`MoreStub`]s that [`crate::source`] loads afterwards, through
+//!   `/api/morechildren` (stubs that list ids) or the parent comment's
+//!   permalink ("continue this thread" stubs, which list none).
 
 use hearken_plugin_sdk::{Record, RecordKind, date, html};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A Mastodon account (the fields we use).
@@ -310,25 +312,80 @@ pub fn reddit_post(base: &str, thing: &Thing) -> Option<Record> {
     Some(r)
 }
 
+/// Most comment ids one `/api/morechildren` request may ask for.
+pub const MORECHILDREN_MAX: usize = 100;
+
+/// Comments a Reddit tree leaves out, to be loaded by another request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "lowercase")]
+pub enum MoreStub {
+    /// A `more` stub listing comment ids (base 36, without `t1_`), loaded
+    /// through `/api/morechildren` at most [`MORECHILDREN_MAX`] at a time.
+    Children {
+        /// The ids.
+        ids: Vec<String>,
+    },
+    /// A "continue this thread" stub (`count` 0, no ids): the replies
+    /// under `parent` (a comment id without `t1_`), loaded through that
+    /// comment's permalink.
+    Continue {
+        /// The comment whose replies were cut off.
+        parent: String,
+    },
+}
+
 /// What a thread's comment tree held.
 #[derive(Debug, Clone, Default)]
 pub struct CommentTree {
     /// The comments, depth first, with their base-36 id numbers.
     pub comments: Vec<(u64, Record)>,
-    /// Comments the tree only stubs (`more`), not fetched.
-    pub more: u64,
+    /// What the tree only stubs (`more`), to load next.
+    pub more: Vec<MoreStub>,
     /// Deleted or removed comments skipped.
     pub skipped: usize,
 }
 
+/// The stubs for one `more` thing's data.
+fn more_stubs(data: &Value) -> Vec<MoreStub> {
+    let ids: Vec<String> = data
+        .get("children")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .map(|id| id.trim_start_matches("t1_").to_string())
+                .filter(|id| !id.is_empty() && id != "_")
+                .collect()
+        })
+        .unwrap_or_default();
+    if !ids.is_empty() {
+        return ids
+            .chunks(MORECHILDREN_MAX)
+            .map(|c| MoreStub::Children { ids: c.to_vec() })
+            .collect();
+    }
+    // "Continue this thread": no ids, the parent comment's permalink.
+    match data
+        .get("parent_id")
+        .and_then(Value::as_str)
+        .and_then(|p| p.strip_prefix("t1_"))
+    {
+        Some(parent) if !parent.is_empty() => vec![MoreStub::Continue {
+            parent: parent.to_string(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
 /// Walks a thread's comment listing (the second element of
-/// `/comments/ID.json`).
-pub fn reddit_comments(base: &str, link_fullname: &str, listing: &Listing) -> CommentTree {
+/// `/comments/ID.json`), or the flat `things` list `/api/morechildren`
+/// returns (whose comments carry no nested `replies`).
+pub fn reddit_comments(base: &str, link_fullname: &str, things: &[Thing]) -> CommentTree {
     let mut tree = CommentTree::default();
     fn walk(base: &str, link: &str, things: &[Thing], tree: &mut CommentTree) {
         for t in things {
             match t.kind.as_str() {
-                "more" => tree.more += t.data.get("count").and_then(Value::as_u64).unwrap_or(0),
+                "more" => tree.more.extend(more_stubs(&t.data)),
                 "t1" => {
                     let d = &t.data;
                     let body = body_text(d, "body_html", "body");
@@ -372,8 +429,34 @@ pub fn reddit_comments(base: &str, link_fullname: &str, listing: &Listing) -> Co
             }
         }
     }
-    walk(base, link_fullname, &listing.data.children, &mut tree);
+    walk(base, link_fullname, things, &mut tree);
     tree
+}
+
+/// `/api/morechildren` output (with `api_type=json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MoreChildren {
+    /// The envelope.
+    pub json: MoreChildrenJson,
+}
+
+/// The envelope of `/api/morechildren` output.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MoreChildrenJson {
+    /// Errors, as `[code, message, field]` triples.
+    #[serde(default)]
+    pub errors: Vec<Value>,
+    /// The comments.
+    #[serde(default)]
+    pub data: Option<MoreChildrenData>,
+}
+
+/// The comments `/api/morechildren` returned.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MoreChildrenData {
+    /// Comments and further `more` stubs, flat, each with its `parent_id`.
+    #[serde(default)]
+    pub things: Vec<Thing>,
 }
 
 #[cfg(test)]

@@ -21,7 +21,12 @@
 //!   page above it.
 //! - **Reddit** ids are base-36 counters that only grow: the newest id of the
 //!   last pass bounds the next one (for a subreddit's `new` listing and for a
-//!   thread's comments alike).
+//!   thread's comments alike). A thread is one page for the tree Reddit
+//!   sends, then one page per `more` stub it left out (and per stub those
+//!   leave out), so a thread's pass walks all of them whatever it has seen
+//!   before; stubs listing only ids at or below the bound are not loaded.
+//!   A thread pass that reaches `max_pages` keeps its stubs in the cursor
+//!   and the next run carries on with them.
 //! - **Feeds** and **Bluesky** have no such bound, so the cursor keeps a
 //!   bounded set of the record ids recent passes returned (64-bit hashes,
 //!   newest first, at most [`KNOWN_CAP`] per stream), and a pass stops at the
@@ -40,17 +45,19 @@
 //! on. Anything else fails the call with the URL and status (never the
 //! body).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use hearken_plugin_sdk::cursor::{self, CursorState};
 use hearken_plugin_sdk::http::{self, Client, HttpError, Transport};
 use hearken_plugin_sdk::{Batch, Record, RecordKind, SourceError, date, html};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Stream};
+use crate::config::{Config, RedditConfig, Stream};
 use crate::encoding::decode_feed;
 use crate::feed::{self, ContentType, Feed};
-use crate::social::{self, AuthorFeed, Listing, MastodonAccount, SearchPosts, Status};
+use crate::social::{
+    self, AuthorFeed, Listing, MastodonAccount, MoreChildren, MoreStub, SearchPosts, Status, Thing,
+};
 
 /// Most record-id hashes kept per stream.
 pub const KNOWN_CAP: usize = 2000;
@@ -103,6 +110,9 @@ pub struct Pass {
     /// The newest item marker seen in this pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top: Option<String>,
+    /// A Reddit thread's `more` stubs still to load, next first.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    pub more: VecDeque<MoreStub>,
 }
 
 /// One page as read.
@@ -112,6 +122,11 @@ struct Page {
     next: Option<String>,
     reached_known: bool,
     top: Option<String>,
+    /// Reddit `more` stubs still to load after this page.
+    more: VecDeque<MoreStub>,
+    /// The pass reads every page it is given (a thread's stubs), whatever
+    /// it has seen before.
+    walk_all: bool,
 }
 
 enum PageError {
@@ -218,13 +233,22 @@ pub fn fetch<T: Transport>(
     {
         pass.top = Some(top);
     }
-    let more_pages =
-        page.next.is_some() && !reached_known && !page_was_empty && pass.pages < config.max_pages();
-    if more_pages {
+    let go_on = page.next.is_some() && (page.walk_all || (!reached_known && !page_was_empty));
+    if go_on && pass.pages < config.max_pages() {
         pass.next = page.next;
+        pass.more = page.more;
         st.pass = Some(pass);
         state.streams.insert(key, st);
         return Ok(Batch::more(records, cursor::encode(&state)));
+    }
+    if go_on && page.walk_all {
+        // Capped inside a thread's stubs: the next run carries on with them.
+        pass.next = page.next;
+        pass.more = page.more;
+        pass.pages = 0;
+        st.pass = Some(pass);
+        state.streams.insert(key, st);
+        return Ok(next_stream(state, &streams, records));
     }
     // The pass is complete.
     let mut known_now = std::mem::take(&mut pass.seen);
@@ -237,14 +261,19 @@ pub fn fetch<T: Transport>(
         st.newest = Some(top);
     }
     state.streams.insert(key, st);
+    Ok(next_stream(state, &streams, records))
+}
+
+/// Moves the run on to the next stream; after the last one, the run is done.
+fn next_stream(mut state: State, streams: &[Stream], records: Vec<Record>) -> Batch {
     state.current += 1;
     if state.current >= streams.len() {
         state.current = 0;
         let keys: HashSet<String> = streams.iter().map(Stream::key).collect();
         state.streams.retain(|k, _| keys.contains(k));
-        return Ok(Batch::done(records, Some(cursor::encode(&state))));
+        return Batch::done(records, Some(cursor::encode(&state)));
     }
-    Ok(Batch::more(records, cursor::encode(&state)))
+    Batch::more(records, cursor::encode(&state))
 }
 
 fn read_page<T: Transport>(
@@ -369,45 +398,135 @@ fn read_page<T: Transport>(
             Ok(page)
         }
         (Config::Reddit(c), Stream::RedditThread(id)) => {
-            let id = id.trim_start_matches("t3_");
-            let url = api_url(
-                &c.base,
-                &["comments", &format!("{id}.json")],
-                &[("raw_json", "1"), ("limit", "500")],
-            )
-            .map_err(PageError::Fatal)?;
-            let listings: Vec<Listing> = client.get_json(&url)?;
-            let mut page = Page::default();
-            let Some(post) = listings.first().and_then(|l| l.data.children.first()) else {
-                return Ok(page);
-            };
-            page.records.extend(social::reddit_post(&c.base, post));
-            let link = format!("t3_{id}");
-            if let Some(comments) = listings.get(1) {
-                let tree = social::reddit_comments(&c.base, &link, comments);
-                if tree.more > 0 {
-                    hearken_plugin_sdk::info!(
-                        "thread {id}: {} comments behind `more` stubs not fetched",
-                        tree.more
-                    );
-                }
-                let newest: Option<u64> = st.newest.as_deref().and_then(|n| n.parse().ok());
-                for (n, r) in tree.comments {
-                    if newest.is_some_and(|old| n <= old) {
-                        continue;
-                    }
-                    if page.top.as_deref().is_none_or(|t| later(&n.to_string(), t)) {
-                        page.top = Some(n.to_string());
-                    }
-                    page.records.push(r);
-                }
-            }
-            Ok(page)
+            reddit_thread_page(client, c, id, st, pass)
         }
         _ => Err(PageError::Fatal(SourceError::Other(format!(
             "stream {} does not belong to this kind of source",
             stream.key()
         )))),
+    }
+}
+
+/// One page of a Reddit thread: the tree itself (first page of a pass),
+/// then one `more` stub per page.
+fn reddit_thread_page<T: Transport>(
+    client: &Client<T>,
+    c: &RedditConfig,
+    id: &str,
+    st: &StreamState,
+    pass: &Pass,
+) -> Result<Page, PageError> {
+    let id = id.trim_start_matches("t3_");
+    let link = format!("t3_{id}");
+    let newest: Option<u64> = st.newest.as_deref().and_then(|n| n.parse().ok());
+    let mut queue = pass.more.clone();
+    let mut page = Page {
+        walk_all: true,
+        ..Page::default()
+    };
+    let things: Vec<Thing> = if pass.next.is_none() {
+        let url = api_url(
+            &c.base,
+            &["comments", &format!("{id}.json")],
+            &[("raw_json", "1"), ("limit", "500")],
+        )
+        .map_err(PageError::Fatal)?;
+        let listings: Vec<Listing> = client.get_json(&url)?;
+        let Some(post) = listings.first().and_then(|l| l.data.children.first()) else {
+            return Ok(page);
+        };
+        page.records.extend(social::reddit_post(&c.base, post));
+        listings
+            .into_iter()
+            .nth(1)
+            .map(|l| l.data.children)
+            .unwrap_or_default()
+    } else {
+        let Some(stub) = queue.pop_front() else {
+            return Ok(page);
+        };
+        match load_more(client, &c.base, id, &link, &stub) {
+            Ok(things) => things,
+            Err(PageError::Gone(why)) => {
+                hearken_plugin_sdk::warn!("thread {id}: skipping a `more` stub: {why}");
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let tree = social::reddit_comments(&c.base, &link, &things);
+    for (n, r) in tree.comments {
+        if newest.is_some_and(|old| n <= old) {
+            continue;
+        }
+        if page.top.as_deref().is_none_or(|t| later(&n.to_string(), t)) {
+            page.top = Some(n.to_string());
+        }
+        page.records.push(r);
+    }
+    for stub in tree.more {
+        // Ids only grow: a stub of ids all read before holds nothing new.
+        if let (MoreStub::Children { ids }, Some(old)) = (&stub, newest)
+            && ids
+                .iter()
+                .all(|i| social::reddit_id_number(i).is_some_and(|n| n <= old))
+        {
+            continue;
+        }
+        if !queue.contains(&stub) {
+            queue.push_back(stub);
+        }
+    }
+    page.next = (!queue.is_empty()).then(|| "more".to_string());
+    page.more = queue;
+    Ok(page)
+}
+
+/// The comments behind one `more` stub.
+fn load_more<T: Transport>(
+    client: &Client<T>,
+    base: &str,
+    id: &str,
+    link: &str,
+    stub: &MoreStub,
+) -> Result<Vec<Thing>, PageError> {
+    match stub {
+        MoreStub::Children { ids } => {
+            let children = ids.join(",");
+            let url = api_url(
+                base,
+                &["api", "morechildren.json"],
+                &[
+                    ("api_type", "json"),
+                    ("link_id", link),
+                    ("children", &children),
+                    ("raw_json", "1"),
+                ],
+            )
+            .map_err(PageError::Fatal)?;
+            let out: MoreChildren = client.get_json(&url)?;
+            if !out.json.errors.is_empty() {
+                return Err(PageError::Gone(format!(
+                    "{url} answered with {} error(s)",
+                    out.json.errors.len()
+                )));
+            }
+            Ok(out.json.data.map(|d| d.things).unwrap_or_default())
+        }
+        MoreStub::Continue { parent } => {
+            let url = api_url(
+                base,
+                &["comments", id, "_", &format!("{parent}.json")],
+                &[("raw_json", "1"), ("limit", "500")],
+            )
+            .map_err(PageError::Fatal)?;
+            let listings: Vec<Listing> = client.get_json(&url)?;
+            Ok(listings
+                .into_iter()
+                .nth(1)
+                .map(|l| l.data.children)
+                .unwrap_or_default())
+        }
     }
 }
 
@@ -444,7 +563,7 @@ fn mastodon_page<T: Transport>(
             .iter()
             .map(|s| social::mastodon_record(&host, s))
             .collect(),
-        reached_known: false,
+        ..Page::default()
     })
 }
 

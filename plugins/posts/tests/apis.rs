@@ -315,6 +315,82 @@ fn reddit_thread_comment_tree() {
     assert!(again.is_empty(), "unchanged thread, nothing new");
 }
 
+/// A Reddit comment thing as the API nests it.
+fn comment(id: &str, parent: &str, body: &str, replies: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"kind": "t1", "data": {
+        "id": id, "name": format!("t1_{id}"), "parent_id": parent, "link_id": "t3_1c00009",
+        "author": "spoonie_sam", "body": body, "created_utc": 1741080000.0,
+        "permalink": format!("/r/ClinicalTrials/comments/1c00009/x/{id}/"), "replies": replies}})
+}
+
+#[test]
+fn reddit_more_stubs_are_followed_once_and_skipped_when_read_before() {
+    let thread = serde_json::json!([
+        {"kind": "Listing", "data": {"after": null, "children": [{"kind": "t3", "data": {
+            "id": "1c00009", "name": "t3_1c00009", "title": "Coordinator ghosted me",
+            "selftext": "third week with no callback", "author": "spoonie_sam",
+            "created_utc": 1741070000.0, "permalink": "/r/ClinicalTrials/comments/1c00009/x/"}}]}},
+        {"kind": "Listing", "data": {"after": null, "children": [
+            comment("kr0001", "t3_1c00009", "call the site main line", serde_json::json!({"kind": "Listing", "data": {"children": [
+                {"kind": "more", "data": {"count": 0, "name": "t1__", "id": "_", "parent_id": "t1_kr0001", "depth": 10, "children": []}}]}})),
+            {"kind": "more", "data": {"count": 2, "name": "t1_kr0005", "id": "kr0005", "parent_id": "t3_1c00009", "depth": 0, "children": ["kr0005", "kr0007"]}}
+        ]}}
+    ]);
+    let more = serde_json::json!({"json": {"errors": [], "data": {"things": [
+        comment("kr0005", "t3_1c00009", "email the PI directly", serde_json::json!("")),
+        comment("kr0007", "t1_kr0005", "that worked for me too", serde_json::json!("")),
+    ]}}});
+    let deeper = serde_json::json!([
+        thread[0].clone(),
+        {"kind": "Listing", "data": {"children": [
+            comment("kr0001", "t3_1c00009", "call the site main line", serde_json::json!({"kind": "Listing", "data": {"children": [
+                comment("kr0009", "t1_kr0001", "deep in the thread: try the nurse line", serde_json::json!(""))]}}))]}}
+    ]);
+    let mut site = MemorySite::new();
+    site.json(
+        &format!("{R}/comments/1c00009.json?raw_json=1&limit=500"),
+        thread.to_string(),
+    );
+    site.json(
+        &format!("{R}/api/morechildren.json?api_type=json&link_id=t3_1c00009&children=kr0005%2Ckr0007&raw_json=1"),
+        more.to_string(),
+    );
+    site.json(
+        &format!("{R}/comments/1c00009/_/kr0001.json?raw_json=1&limit=500"),
+        deeper.to_string(),
+    );
+    let cfg = config(r#"{"kind": "reddit", "threads": ["1c00009"]}"#);
+    let (records, cursor) = run(&site, &cfg, None);
+    // Stubs load in tree order (depth first): the "continue" stub under
+    // kr0001 comes before the top-level stub.
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "reddit:t3_1c00009",
+            "reddit:t1_kr0001",
+            "reddit:t1_kr0009",
+            "reddit:t1_kr0005",
+            "reddit:t1_kr0007"
+        ],
+        "{:?}",
+        site.requests()
+    );
+    assert_eq!(records[2].parent_id.as_deref(), Some("reddit:t1_kr0001"));
+    assert_eq!(records[4].parent_id.as_deref(), Some("reddit:t1_kr0005"));
+
+    // Unchanged: the stub of ids read before is not loaded again; the
+    // "continue" stub is (it cannot say what it holds) and yields nothing.
+    site.clear_requests();
+    let (again, _) = run(&site, &cfg, cursor);
+    assert!(again.is_empty(), "{again:?}");
+    assert!(
+        !site.requests().iter().any(|u| u.contains("morechildren")),
+        "{:?}",
+        site.requests()
+    );
+}
+
 #[test]
 fn rate_limits_stop_the_run_without_losing_the_place() {
     let mut site = MemorySite::new();
