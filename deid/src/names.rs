@@ -452,6 +452,30 @@ impl<'a> Ctx<'a> {
                     | "mm"
                     | "cm"
                     | "times"
+                    // "a 90 min drive", "a 2 hour drive", "a 30 mile drive": a journey, not
+                    // an address on Drive.
+                    | "min"
+                    | "mins"
+                    | "minute"
+                    | "minutes"
+                    | "hr"
+                    | "hrs"
+                    | "hour"
+                    | "hours"
+                    | "mile"
+                    | "miles"
+                    | "mi"
+                    | "km"
+                    | "kms"
+                    | "day"
+                    | "days"
+                    | "week"
+                    | "weeks"
+                    | "month"
+                    | "months"
+                    | "year"
+                    | "years"
+                    | "percent"
             )
     }
 
@@ -514,7 +538,8 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             // A. House number first: "6750 Koskikatu 25", "1987 74 Diakou Street", "22 Pollen Crescent".
-            if self.is_house_number(i) {
+            // A number with a unit is a quantity: "a 90 min drive", "200 mg".
+            if self.is_house_number(i) && !self.unit_of_measure(i + 1) {
                 let mut s = i + 1;
                 if s < n && self.tight(s) && self.is_house_number(s) && self.free(s) {
                     s += 1;

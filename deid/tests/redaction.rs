@@ -457,3 +457,12 @@ fn lower_case_text_keeps_contractions_typos_and_hashtags() {
         ],
     );
 }
+
+#[test]
+fn a_journey_is_not_an_address() {
+    check(
+        "its a 90 min drive each way, and a 30 mile drive for my mum. I live at 90 Main Drive though",
+        &["90 Main Drive"],
+        &["90 min drive", "30 mile drive"],
+    );
+}
