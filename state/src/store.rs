@@ -72,10 +72,12 @@ use crate::sql::{self, AuditShape};
 
 /// How long a call waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest cursor accepted. A plugin's cursor is a page token or an
-/// offset; anything near this is a plugin bug, and storing it would make
-/// every commit slow.
-pub const MAX_CURSOR_BYTES: usize = 64 * 1024;
+/// The longest cursor accepted. Most cursors are a page token or an offset;
+/// an HTML forum's carries a bounded set of per-thread marks (the built-in
+/// forum plugin keeps at most 2,048, a few hundred KiB), which is what
+/// makes its runs incremental. Anything near this limit is a plugin bug,
+/// and storing it would make every commit slow.
+pub const MAX_CURSOR_BYTES: usize = 1024 * 1024;
 /// The longest robots.txt body cached (Google reads the first 500 KiB).
 pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
 /// Run error texts longer than this are cut (they are written by the host).

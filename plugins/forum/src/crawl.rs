@@ -42,9 +42,12 @@ use crate::profile::Profile;
 /// What the cursor remembers about an HTML forum.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HtmlState {
-    /// Per thread key (`t17`).
+    /// Per thread key (`t17`), at most [`MAX_THREAD_MARKS`] of them.
     #[serde(default)]
     pub threads: BTreeMap<String, ThreadMark>,
+    /// The last [`ThreadMark::seq`] handed out.
+    #[serde(default)]
+    pub seq: u64,
     /// The run in progress, if one is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<HtmlRun>,
@@ -66,7 +69,26 @@ pub struct ThreadMark {
     /// carries no post numbers.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub seen: BTreeSet<String>,
+    /// When the thread last brought posts, as a counter: the marks of the
+    /// threads quiet longest are the ones forgotten first.
+    #[serde(default)]
+    pub seq: u64,
 }
+
+/// Most thread marks kept in the cursor.
+///
+/// The whole cursor is decoded and encoded on every `fetch`, so it must
+/// not grow with the forum: a board with 40,000 threads would otherwise
+/// carry 40,000 marks through every call. Forgetting the mark of a thread
+/// that has been quiet longest loses nothing — if it ever gets a reply,
+/// its row moves to the top of its board, it is read again from its first
+/// page, and the posts read before are upserted as unchanged — it only
+/// costs re-reading that thread once.
+pub const MAX_THREAD_MARKS: usize = 2048;
+
+/// Most URLs kept in a run's loop guard (the most recent ones): enough for
+/// any pagination cycle, bounded however long the run.
+pub const MAX_VISITED: usize = 512;
 
 /// A crawl in progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,9 +97,9 @@ pub struct HtmlRun {
     pub queue: VecDeque<Task>,
     /// Requests made in this run.
     pub pages: u32,
-    /// URLs read in this run.
+    /// The most recent URLs read in this run (at most [`MAX_VISITED`]).
     #[serde(default)]
-    pub visited: BTreeSet<String>,
+    pub visited: VecDeque<String>,
 }
 
 /// One page to read.
@@ -146,7 +168,7 @@ pub fn step<T: Transport>(
                 exhausted: true,
             });
         };
-        if !run.visited.contains(task.url()) {
+        if !run.visited.iter().any(|v| v == task.url()) {
             break task;
         }
     };
@@ -176,16 +198,16 @@ pub fn step<T: Transport>(
         Err(e @ (HttpError::Denied { .. } | HttpError::InvalidUrl { .. })) => return Err(e.into()),
         Err(e) => {
             hearken_plugin_sdk::warn!("forum: skipping a page: {e}");
-            run.visited.insert(task.url().to_string());
+            remember(&mut run.visited, task.url());
             return Ok(finish(state, Vec::new()));
         }
     };
-    run.visited.insert(task.url().to_string());
+    remember(&mut run.visited, task.url());
     if response.is_not_modified() {
         return Ok(finish(state, Vec::new()));
     }
     let page_url = strip_fragment(&response.url);
-    run.visited.insert(page_url.clone());
+    remember(&mut run.visited, &page_url);
     let page = parse_page(&response.text(), &page_url, profile, dates);
     let records = apply(state, task, &page_url, page);
     Ok(finish(state, records))
@@ -197,6 +219,37 @@ fn finish(state: &mut HtmlState, records: Vec<Record>) -> Step {
         state.run = None;
     }
     Step { records, exhausted }
+}
+
+/// Adds `url` to a run's loop guard, dropping the oldest beyond [`MAX_VISITED`].
+fn remember(visited: &mut VecDeque<String>, url: &str) {
+    if visited.iter().any(|v| v == url) {
+        return;
+    }
+    visited.push_back(url.to_string());
+    while visited.len() > MAX_VISITED {
+        visited.pop_front();
+    }
+}
+
+/// Keeps the [`MAX_THREAD_MARKS`] most recently active threads' marks (see there).
+fn forget_quiet_threads(state: &mut HtmlState) {
+    let excess = state.threads.len().saturating_sub(MAX_THREAD_MARKS);
+    if excess == 0 {
+        return;
+    }
+    let mut seqs: Vec<u64> = state.threads.values().map(|m| m.seq).collect();
+    seqs.sort_unstable();
+    let cutoff = seqs[excess - 1];
+    let mut to_drop = excess;
+    state.threads.retain(|_, m| {
+        if to_drop > 0 && m.seq <= cutoff {
+            to_drop -= 1;
+            false
+        } else {
+            true
+        }
+    });
 }
 
 /// Folds one parsed page into the state: queues what it links to and
@@ -279,6 +332,8 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
             records.push(record);
         }
         mark.last_page = page_url.to_string();
+        state.seq += 1;
+        mark.seq = state.seq;
     }
 
     match (&page.next, &task) {
@@ -312,10 +367,55 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
 
     if let Some(run) = state.run.as_mut() {
         for t in new_tasks.into_iter().rev() {
-            if !run.visited.contains(t.url()) {
+            if !run.visited.iter().any(|v| v == t.url()) {
                 run.queue.push_front(t);
             }
         }
     }
+    forget_quiet_threads(state);
     records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_keeps_only_the_most_recently_active_threads() {
+        let mut state = HtmlState::default();
+        let n = MAX_THREAD_MARKS + 5;
+        for i in 0..n {
+            state.seq += 1;
+            state.threads.insert(
+                format!("t{i}"),
+                ThreadMark {
+                    last_page: format!("https://forum.example/t/{i}"),
+                    max_post: 3,
+                    seq: state.seq,
+                    ..ThreadMark::default()
+                },
+            );
+        }
+        forget_quiet_threads(&mut state);
+        assert_eq!(state.threads.len(), MAX_THREAD_MARKS);
+        for i in 0..5 {
+            assert!(!state.threads.contains_key(&format!("t{i}")), "t{i} kept");
+        }
+        assert!(state.threads.contains_key("t5"));
+        assert!(state.threads.contains_key(&format!("t{}", n - 1)));
+    }
+
+    #[test]
+    fn the_loop_guard_is_bounded_and_holds_no_duplicates() {
+        let mut visited = VecDeque::new();
+        for i in 0..MAX_VISITED + 10 {
+            remember(&mut visited, &format!("https://forum.example/p/{i}"));
+            remember(&mut visited, &format!("https://forum.example/p/{i}"));
+        }
+        assert_eq!(visited.len(), MAX_VISITED);
+        assert_eq!(
+            visited.front().map(String::as_str),
+            Some("https://forum.example/p/10")
+        );
+    }
 }

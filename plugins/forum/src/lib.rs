@@ -222,6 +222,7 @@ mod tests {
                 last_page: "http://h/forum/topic-17/page-2.html".into(),
                 max_post: 5533,
                 seen: Default::default(),
+                seq: 7,
             },
         );
         html.run = Some(crawl::HtmlRun {
