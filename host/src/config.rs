@@ -64,7 +64,7 @@ pub struct SourceConfig {
     /// When `hearken daemon` runs it: `every 6h`, `every 30m`, or a cron
     /// expression. Ignored by `hearken run`.
     #[serde(default)]
-    pub schedule: Option<String>,
+    pub schedule: Option<Spanned<String>>,
     /// Least milliseconds between two requests to one host.
     #[serde(default = "default_min_interval_ms")]
     pub min_interval_ms: u64,
@@ -283,11 +283,11 @@ impl Config {
                 }
             }
             if let Some(schedule) = &source.schedule
-                && let Err(e) = crate::schedule::Schedule::parse(schedule)
+                && let Err(e) = crate::schedule::Schedule::parse(schedule.get_ref())
             {
                 problems.push(Problem {
                     message: format!("source `{name}`: {e}"),
-                    span: Some(source.plugin.span()),
+                    span: Some(schedule.span()),
                 });
             }
         }
