@@ -379,6 +379,7 @@ pub async fn open_for_ingest_with(
             writer: Arc::new(Mutex::new(writer)),
             state,
             progress: Arc::new(crate::progress::LogProgress),
+            commit_interval: std::time::Duration::from_millis(config.ingest.commit_interval_ms),
         },
         registry,
         data,

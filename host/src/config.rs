@@ -194,18 +194,29 @@ pub struct IngestConfig {
     /// How many sources run at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Longest time, in milliseconds, a run holds indexed documents before
+    /// committing them with its cursor (it also commits every 2,000
+    /// documents and at its end). Shorter: a crash re-fetches less; longer:
+    /// fewer index commits (each one writes a segment and syncs it).
+    #[serde(default = "default_commit_interval_ms")]
+    pub commit_interval_ms: u64,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
         Self {
             concurrency: default_concurrency(),
+            commit_interval_ms: default_commit_interval_ms(),
         }
     }
 }
 
 const fn default_concurrency() -> usize {
     4
+}
+
+const fn default_commit_interval_ms() -> u64 {
+    5_000
 }
 
 /// A problem in the config file, with its place.

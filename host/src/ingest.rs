@@ -3,7 +3,7 @@
 //! ```text
 //! loop:  fetch(config, cursor) ─▶ check the batch ─▶ pipeline (all cores) ─▶ upsert ─┐
 //!        ▲                                                                         │
-//!        └── every COMMIT_EVERY documents or COMMIT_INTERVAL, and at the end:
+//!        └── every COMMIT_EVERY documents or commit interval, and at the end:
 //!            commit index ─▶ commit cursor
 //! ```
 //!
@@ -67,9 +67,10 @@ use crate::schedule::backoff::{self, RetryPolicy};
 
 /// Documents between index commits.
 pub const COMMIT_EVERY: usize = 2_000;
-/// Longest time between index commits while a run makes progress: bounds
-/// the work a crash throws away when the pipeline is slow (a debug build, a
-/// busy machine) and pages are small.
+/// Default longest time between index commits while a run makes progress
+/// (`[ingest] commit_interval_ms`): bounds the work a crash throws away
+/// when the pipeline is slow (a debug build, a busy machine) and pages are
+/// small.
 pub const COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 /// Largest body a record may carry, in bytes.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -187,6 +188,9 @@ pub struct IngestEnv {
     pub state: StateStore,
     /// Where each run reports its pages and commits.
     pub progress: Arc<dyn Progress>,
+    /// Longest time a run holds indexed documents before it commits them
+    /// with its cursor ([`COMMIT_INTERVAL`] unless configured).
+    pub commit_interval: Duration,
 }
 
 impl std::fmt::Debug for IngestEnv {
@@ -383,7 +387,7 @@ async fn run_pages(
         }
         let due = pending.docs >= COMMIT_EVERY
             || ((pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty())
-                && last_commit.elapsed() >= COMMIT_INTERVAL);
+                && last_commit.elapsed() >= env.commit_interval);
         if exhausted || due {
             pending.commit(env, summary, cursor.as_deref())?;
             pending_cursor_dirty = false;

@@ -4,29 +4,27 @@
 //! then run to the end. Every document must be in the index exactly once,
 //! and every cursor at the end (a further run finds nothing new).
 //!
-//! # Kill moments, scaled to this machine
+//! # Kill moments, scaled to this machine and to the corpus
 //!
 //! Fixed delays make such a test pass on one machine and miss on another (a
 //! fast machine finishes before a late kill lands; a slow one is always
 //! still starting up). So the test first runs the same ingestion once,
-//! uninterrupted, into a separate data directory and measures it: how long
-//! a process takes to get its first run into the ledger (start-up: loading
-//! plugins, opening the store and index) and how long the whole run takes.
-//! The kills then rotate through three kinds of moment:
+//! uninterrupted, into a separate data directory and measures how long a
+//! process takes to get its first run into the ledger (start-up: loading
+//! plugins, opening the store and index). Then one kill in four is a
+//! **start-up kill**, at 30 % to 150 % of that time (plugins loading, the
+//! ledger opening, the first pages in flight), and the others are
+//! **progress kills**: the test watches the ledger and kills once the
+//! committed documents reach the next step of the corpus (from about 5 %
+//! to about 90 %, in order), plus an extra fraction of the start-up time —
+//! so they land mid-page, mid-pipeline, between an index commit and its
+//! cursor commit, or inside a commit, at ever later points of the corpus.
+//! Runs commit every 300 ms here (`[ingest] commit_interval_ms`) so that
+//! there are many such points.
 //!
-//! - **start-up**: a fraction (30 % to 130 %) of the measured start-up —
-//!   while plugins load, the ledger is opened, the first pages are fetched;
-//! - **mid-run**: start-up plus a fraction of the work still left, which is
-//!   the measured run scaled by the share of documents not yet committed;
-//! - **after a commit**: as soon as the ledger shows that this process has
-//!   committed a page (so each of these kills moves the corpus forward),
-//!   plus a fraction of the start-up time — landing mid-page, between an
-//!   index commit and its cursor commit, or inside a commit.
-//!
-//! A kill that comes too late (the process already exited) does not count;
-//! the test retries with the next moment and fails only if kills keep
-//! missing. It also checks that the kills fell at several points of the
-//! corpus, not all at its start or all after its end.
+//! A kill that comes too late (the process already exited) does not count
+//! and the test moves on; it fails if kills keep missing. It also checks
+//! that the kills landed early, midway and late in the corpus.
 
 // Helpers outside `#[test]` functions unwrap too: a failed unwrap is a
 // failed test here.
@@ -52,23 +50,16 @@ const DOCS: usize = 2000;
 const KILLS: usize = 20;
 /// How often the test looks at the ledger while a process runs.
 const POLL: Duration = Duration::from_millis(25);
-
-/// What the uninterrupted run showed about this machine.
-#[derive(Debug, Clone, Copy)]
-struct Timing {
-    /// Spawn to the first run in the ledger.
-    startup: Duration,
-    /// Spawn to exit.
-    total: Duration,
-}
+/// `[ingest] commit_interval_ms` for this test: many commit points.
+const COMMIT_INTERVAL_MS: i64 = 300;
 
 /// When to kill one restarted process.
 #[derive(Debug, Clone, Copy)]
 enum Moment {
     /// This long after spawning.
     After(Duration),
-    /// This long after the process's first committed page.
-    AfterCommit(Duration),
+    /// This long after the ledger shows at least `docs` documents committed.
+    Committed { docs: u64, extra: Duration },
 }
 
 /// The ledger of `data`, once the first process has created it.
@@ -92,25 +83,26 @@ impl Ledger {
         self.store.as_ref()
     }
 
-    /// Ids of every run so far.
-    fn run_ids(&mut self) -> BTreeSet<String> {
+    /// Whether any run has begun.
+    fn any_run(&mut self) -> bool {
         self.store()
-            .and_then(|s| s.runs(RunFilter::default()).ok())
-            .map(|runs| runs.into_iter().map(|r| r.id.into_string()).collect())
-            .unwrap_or_default()
+            .and_then(|s| {
+                s.runs(RunFilter {
+                    source: None,
+                    limit: 1,
+                })
+                .ok()
+            })
+            .is_some_and(|runs| !runs.is_empty())
     }
 
-    /// Whether a run not in `before` exists, and whether one has committed
-    /// a page.
-    fn new_runs(&mut self, before: &BTreeSet<String>) -> (bool, bool) {
-        let Some(runs) = self.store().and_then(|s| s.runs(RunFilter::default()).ok()) else {
-            return (false, false);
-        };
-        let new: Vec<_> = runs
-            .iter()
-            .filter(|r| !before.contains(r.id.as_str()))
-            .collect();
-        (!new.is_empty(), new.iter().any(|r| r.pages > 0))
+    /// New documents the ledger counts as committed (with their cursor),
+    /// over all runs.
+    fn committed(&mut self) -> u64 {
+        self.store()
+            .and_then(|s| s.runs(RunFilter::default()).ok())
+            .map(|runs| runs.iter().map(|r| r.new).sum())
+            .unwrap_or(0)
     }
 }
 
@@ -125,8 +117,9 @@ fn spawn_run(cfg: &str, data: &Path, cwd: &Path) -> Child {
     .unwrap()
 }
 
-/// Run once, uninterrupted, into `data`, and time it.
-async fn measure(cfg: &str, data: &Path, cwd: &Path) -> Timing {
+/// Run once, uninterrupted, into `data`; returns how long the process took
+/// to begin its first run.
+async fn measure_startup(cfg: &str, data: &Path, cwd: &Path) -> Duration {
     let mut ledger = Ledger::new(data);
     let spawned = Instant::now();
     let mut child = spawn_run(cfg, data, cwd);
@@ -135,7 +128,7 @@ async fn measure(cfg: &str, data: &Path, cwd: &Path) -> Timing {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if startup.is_none() && ledger.new_runs(&BTreeSet::new()).0 {
+        if startup.is_none() && ledger.any_run() {
             startup = Some(spawned.elapsed());
         }
         assert!(
@@ -145,11 +138,11 @@ async fn measure(cfg: &str, data: &Path, cwd: &Path) -> Timing {
         tokio::time::sleep(POLL).await;
     };
     assert!(status.success(), "the uninterrupted run failed: {status}");
-    let total = spawned.elapsed();
-    Timing {
-        startup: startup.unwrap_or(total / 4),
-        total,
-    }
+    eprintln!(
+        "uninterrupted run: start-up {startup:?}, whole run {:?}",
+        spawned.elapsed()
+    );
+    startup.unwrap_or_else(|| spawned.elapsed() / 4)
 }
 
 /// Documents committed to the index so far (0 before it exists).
@@ -172,18 +165,16 @@ fn index_ids(data: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The moment of kill attempt `i`, given the timing and how much of the
-/// corpus is committed.
-fn moment(i: usize, timing: Timing, committed: u64, total_docs: u64) -> Moment {
-    let fraction = |steps: &[u32]| f64::from(steps[(i / 3) % steps.len()]) / 100.0;
-    match i % 3 {
-        0 => Moment::After(timing.startup.mul_f64(fraction(&[30, 55, 80, 105, 130]))),
-        1 => {
-            let work = timing.total.saturating_sub(timing.startup);
-            let left = 1.0 - (committed as f64 / total_docs as f64).clamp(0.0, 1.0);
-            Moment::After(timing.startup + work.mul_f64(left * fraction(&[35, 60, 85, 50, 75])))
+/// The moment of kill number `k` (0-based, counting kills that landed).
+fn moment(k: usize, startup: Duration, total_docs: u64) -> Moment {
+    let pick = |steps: &[u32]| f64::from(steps[k % steps.len()]) / 100.0;
+    if k % 4 == 0 {
+        Moment::After(startup.mul_f64(f64::from([30, 60, 90, 120, 150][(k / 4) % 5]) / 100.0))
+    } else {
+        Moment::Committed {
+            docs: total_docs * (k as u64 + 1) / (KILLS as u64 + 2),
+            extra: startup.mul_f64(pick(&[0, 10, 25, 5, 40, 15, 0])),
         }
-        _ => Moment::AfterCommit(timing.startup.mul_f64(fraction(&[0, 20, 45, 10, 70]))),
     }
 }
 
@@ -205,43 +196,44 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
         sources.insert(name.into(), s.into());
     }
     let cfg_path = write_config(tmp.path(), "data", sources);
+    let mut with_ingest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
+    let mut ingest = toml::Table::new();
+    ingest.insert("commit_interval_ms".into(), COMMIT_INTERVAL_MS.into());
+    with_ingest.insert("ingest".into(), ingest.into());
+    std::fs::write(&cfg_path, toml::to_string(&with_ingest).unwrap()).unwrap();
     let cfg = cfg_path.to_str().unwrap();
     let data = tmp.path().join("data");
     let total_docs = manifest.documents as u64;
 
     let started = Instant::now();
     let baseline = tmp.path().join("baseline");
-    let timing = measure(cfg, &baseline, tmp.path()).await;
-    eprintln!("uninterrupted run: {timing:?}");
+    let startup = measure_startup(cfg, &baseline, tmp.path()).await;
 
     let mut ledger = Ledger::new(&data);
     let mut landed = Vec::new();
     let mut missed = 0;
-    let mut attempt = 0;
     while landed.len() < KILLS {
         assert!(
-            attempt < 3 * KILLS,
-            "the kills keep missing: {} landed, {missed} missed",
+            missed < KILLS,
+            "the kills keep missing: {} landed, {missed} missed: {landed:?}",
             landed.len()
         );
-        let before_count = index_count(&data);
-        let planned = moment(attempt, timing, before_count, total_docs);
-        attempt += 1;
-        let before_runs = ledger.run_ids();
+        let planned = moment(landed.len(), startup, total_docs);
         let spawned = Instant::now();
         let mut child = spawn_run(cfg, &data, tmp.path());
-        let mut committed_at = None;
+        let mut reached: Option<Instant> = None;
         let exited = loop {
             if child.try_wait().unwrap().is_some() {
                 break true;
             }
             let due = match planned {
                 Moment::After(at) => spawned.elapsed() >= at,
-                Moment::AfterCommit(extra) => {
-                    if committed_at.is_none() && ledger.new_runs(&before_runs).1 {
-                        committed_at = Some(Instant::now());
+                Moment::Committed { docs, extra } => {
+                    if reached.is_none() && ledger.committed() >= docs {
+                        reached = Some(Instant::now());
                     }
-                    committed_at.is_some_and(|at| at.elapsed() >= extra)
+                    reached.is_some_and(|at| at.elapsed() >= extra)
                 }
             };
             if due {
@@ -263,23 +255,26 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
         started.elapsed()
     );
     for (planned, at, count) in &landed {
-        eprintln!("  {planned:?}: killed after {at:?} with {count} documents committed");
+        eprintln!("  {planned:?}: killed after {at:?} with {count} documents in the index");
     }
-    // The kills fell at many points of the ingestion, not all at its start
-    // or all after its end.
+    // The kills fell early, midway and late in the ingestion, at many
+    // different points.
     let partial: BTreeSet<u64> = landed
         .iter()
         .map(|(_, _, n)| *n)
         .filter(|&n| n > 0 && n < total_docs)
         .collect();
     assert!(
-        partial.len() >= 3,
-        "kills should land at several points of the corpus: {landed:?}"
+        partial.len() >= KILLS / 2,
+        "kills should land at many points of the corpus: {landed:?}"
     );
-    assert!(
-        landed.iter().any(|(_, _, n)| *n == 0),
-        "some kills should land before anything was committed: {landed:?}"
-    );
+    for (from, to) in [(0, 1), (1, 2), (2, 3)] {
+        let (lo, hi) = (total_docs * from / 3, total_docs * to / 3);
+        assert!(
+            landed.iter().any(|(_, _, n)| (lo..hi).contains(n)),
+            "no kill landed with between {lo} and {hi} documents indexed: {landed:?}"
+        );
+    }
 
     // Run to the end.
     let summaries = json_ok(&hearken(&["run", "--config", cfg, "--json"], tmp.path()).await);
