@@ -168,7 +168,7 @@ fn index_ids(data: &Path) -> Vec<String> {
 /// The moment of kill number `k` (0-based, counting kills that landed).
 fn moment(k: usize, startup: Duration, total_docs: u64) -> Moment {
     let pick = |steps: &[u32]| f64::from(steps[k % steps.len()]) / 100.0;
-    if k % 4 == 0 {
+    if k.is_multiple_of(4) {
         Moment::After(startup.mul_f64(f64::from([30, 60, 90, 120, 150][(k / 4) % 5]) / 100.0))
     } else {
         Moment::Committed {

@@ -86,6 +86,10 @@ async fn without_a_terminal_each_page_and_commit_is_a_log_line() {
     }
 }
 
+/// One feed request as the server saw it: its `If-None-Match`, its
+/// `If-Modified-Since`, and the status answered.
+type Seen = (Option<String>, Option<String>, u16);
+
 /// A feed whose content is versioned: answers with an `ETag` and a
 /// `Last-Modified`, and honours `If-None-Match` / `If-Modified-Since`.
 #[derive(Default)]
@@ -94,7 +98,7 @@ struct VersionedFeed {
     items: AtomicUsize,
     /// Every feed request: its `If-None-Match`, `If-Modified-Since`, and
     /// the status answered.
-    requests: Mutex<Vec<(Option<String>, Option<String>, u16)>>,
+    requests: Mutex<Vec<Seen>>,
     robots_fetches: AtomicUsize,
 }
 
