@@ -8,8 +8,26 @@
 //! <data>/plugins/*.wasm    installed plugins, loaded beside the built-ins
 //! <data>/cache/            compiled plugin code (safe to delete)
 //! <data>/reports/          persona reports
+//! <data>/hearken.lock      held by the one process that writes here
 //! ```
+//!
+//! # One writer per data directory
+//!
+//! Ingestion assumes it owns the data directory: at start-up it marks every
+//! run still `running` in the ledger as interrupted (it can only be a
+//! leftover of a process that died), and it holds the index's single
+//! writer. A second `hearken run` or `hearken daemon` on the same directory
+//! would mark the first one's live runs interrupted and fight it for the
+//! index, so every command that writes takes an exclusive lock on
+//! `<data>/hearken.lock` first ([`DataDir::lock`]) and fails at once, naming
+//! the directory and the process holding it, if another has it. The lock is
+//! the operating system's (`flock`/`LockFileEx` through [`File::try_lock`]),
+//! so it dies with its process, SIGKILL included: there is no stale lock to
+//! clean up. Read-only commands (`search`, `show`, `runs`, `serve`) take no
+//! lock and work while a daemon runs.
 
+use std::fs::File;
+use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -72,6 +90,35 @@ pub enum AppError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Gate(#[from] crate::plugin::gate::GateError),
+    /// Another process is writing to the data directory.
+    #[error(
+        "the data directory {} is in use by another hearken process ({}); \
+         wait for it to finish, or stop it (a `hearken daemon` stops cleanly on SIGTERM) — \
+         `hearken runs`, `search` and `show` work meanwhile",
+        dir.display(),
+        pid.map_or_else(|| "PID unknown".to_string(), |p| format!("PID {p}"))
+    )]
+    Locked {
+        /// The data directory.
+        dir: PathBuf,
+        /// The holder's process id, as it wrote it in the lock file.
+        pid: Option<u32>,
+    },
+    /// The lock file could not be opened or locked.
+    #[error("could not lock the data directory through {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The exclusive hold on a data directory; released when dropped (or when
+/// the process ends, however it ends).
+#[derive(Debug)]
+pub struct DataDirLock {
+    _file: File,
 }
 
 /// Paths inside a data directory.
@@ -117,6 +164,54 @@ impl DataDir {
     /// Reports.
     pub fn reports(&self) -> PathBuf {
         self.root.join("reports")
+    }
+
+    /// The lock file.
+    pub fn lock_file(&self) -> PathBuf {
+        self.root.join("hearken.lock")
+    }
+
+    /// Take the exclusive lock on the directory (creating it if need be),
+    /// and write this process's id into the lock file for whoever finds it
+    /// held. Fails with [`AppError::Locked`] at once if another process
+    /// holds it.
+    pub fn lock(&self) -> Result<DataDirLock, AppError> {
+        std::fs::create_dir_all(&self.root).map_err(|source| AppError::CreateDir {
+            path: self.root.clone(),
+            source,
+        })?;
+        let path = self.lock_file();
+        let io = |source| AppError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let pid = file
+                    .read_to_string(&mut text)
+                    .ok()
+                    .and_then(|_| text.trim().parse().ok());
+                return Err(AppError::Locked {
+                    dir: self.root.clone(),
+                    pid,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        file.set_len(0).map_err(io)?;
+        file.rewind().map_err(io)?;
+        writeln!(file, "{}", std::process::id()).map_err(io)?;
+        file.flush().map_err(io)?;
+        Ok(DataDirLock { _file: file })
     }
 
     /// Create the directory and its subdirectories.
@@ -224,6 +319,8 @@ pub struct Opened {
     pub env: IngestEnv,
     /// Loaded plugins.
     pub registry: PluginRegistry,
+    /// The hold on the data directory, for as long as this lives.
+    pub lock: DataDirLock,
 }
 
 /// The plugin runtime and every plugin it can load for `data`: the
@@ -255,6 +352,9 @@ pub async fn open_for_ingest_with(
     (runtime, registry): (Arc<PluginRuntime>, PluginRegistry),
 ) -> Result<Opened, AppError> {
     data.create()?;
+    // Before anything is marked interrupted: the runs may be another live
+    // process's.
+    let lock = data.lock()?;
     let state = data.open_state()?;
     let interrupted = state.mark_interrupted_runs()?;
     if interrupted > 0 {
@@ -268,7 +368,8 @@ pub async fn open_for_ingest_with(
         source,
     })?;
     let pipeline = Arc::new(build_pipeline(config, &data)?);
-    let gate = Arc::new(HttpGate::new(Arc::new(StateAudit(state.clone())))?);
+    let gate =
+        Arc::new(HttpGate::new(Arc::new(StateAudit(state.clone())))?.with_state(state.clone()));
     Ok(Opened {
         env: IngestEnv {
             runtime,
@@ -277,8 +378,11 @@ pub async fn open_for_ingest_with(
             index,
             writer: Arc::new(Mutex::new(writer)),
             state,
+            progress: Arc::new(crate::progress::LogProgress),
+            commit_interval: std::time::Duration::from_millis(config.ingest.commit_interval_ms),
         },
         registry,
         data,
+        lock,
     })
 }

@@ -64,7 +64,7 @@ pub struct SourceConfig {
     /// When `hearken daemon` runs it: `every 6h`, `every 30m`, or a cron
     /// expression. Ignored by `hearken run`.
     #[serde(default)]
-    pub schedule: Option<String>,
+    pub schedule: Option<Spanned<String>>,
     /// Least milliseconds between two requests to one host.
     #[serde(default = "default_min_interval_ms")]
     pub min_interval_ms: u64,
@@ -194,18 +194,29 @@ pub struct IngestConfig {
     /// How many sources run at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Longest time, in milliseconds, a run holds indexed documents before
+    /// committing them with its cursor (it also commits every 2,000
+    /// documents and at its end). Shorter: a crash re-fetches less; longer:
+    /// fewer index commits (each one writes a segment and syncs it).
+    #[serde(default = "default_commit_interval_ms")]
+    pub commit_interval_ms: u64,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
         Self {
             concurrency: default_concurrency(),
+            commit_interval_ms: default_commit_interval_ms(),
         }
     }
 }
 
 const fn default_concurrency() -> usize {
     4
+}
+
+const fn default_commit_interval_ms() -> u64 {
+    5_000
 }
 
 /// A problem in the config file, with its place.
@@ -283,11 +294,11 @@ impl Config {
                 }
             }
             if let Some(schedule) = &source.schedule
-                && let Err(e) = crate::schedule::Schedule::parse(schedule)
+                && let Err(e) = crate::schedule::Schedule::parse(schedule.get_ref())
             {
                 problems.push(Problem {
                     message: format!("source `{name}`: {e}"),
-                    span: Some(source.plugin.span()),
+                    span: Some(schedule.span()),
                 });
             }
         }

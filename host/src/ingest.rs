@@ -3,7 +3,7 @@
 //! ```text
 //! loop:  fetch(config, cursor) ─▶ check the batch ─▶ pipeline (all cores) ─▶ upsert ─┐
 //!        ▲                                                                         │
-//!        └── every COMMIT_EVERY documents or COMMIT_INTERVAL, and at the end:
+//!        └── every COMMIT_EVERY documents or commit interval, and at the end:
 //!            commit index ─▶ commit cursor
 //! ```
 //!
@@ -52,7 +52,7 @@ use tokio::sync::watch;
 
 use hearken_document::AnalysedDocument;
 use hearken_index::{Index, IndexWriter, UpsertOutcome};
-use hearken_state::{PageProgress, RunStatus, StateStore};
+use hearken_state::{PageProgress, RunStatus, StateStore, Validators};
 use serde::Serialize;
 
 use crate::config::SourceConfig;
@@ -63,13 +63,15 @@ use crate::plugin::gate::{HttpGate, NetworkPolicy, Requester, Transient};
 use crate::plugin::{
     CallContext, CallLimits, LoadedPlugin, PluginError, PluginRuntime, Scrubber, SourceFailure,
 };
+use crate::progress::Progress;
 use crate::schedule::backoff::{self, RetryPolicy};
 
 /// Documents between index commits.
 pub const COMMIT_EVERY: usize = 2_000;
-/// Longest time between index commits while a run makes progress: bounds
-/// the work a crash throws away when the pipeline is slow (a debug build, a
-/// busy machine) and pages are small.
+/// Default longest time between index commits while a run makes progress
+/// (`[ingest] commit_interval_ms`): bounds the work a crash throws away
+/// when the pipeline is slow (a debug build, a busy machine) and pages are
+/// small.
 pub const COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 /// Largest body a record may carry, in bytes.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -185,6 +187,11 @@ pub struct IngestEnv {
     pub writer: Arc<Mutex<IndexWriter>>,
     /// Cursors, ledger, audit.
     pub state: StateStore,
+    /// Where each run reports its pages and commits.
+    pub progress: Arc<dyn Progress>,
+    /// Longest time a run holds indexed documents before it commits them
+    /// with its cursor ([`COMMIT_INTERVAL`] unless configured).
+    pub commit_interval: Duration,
 }
 
 impl std::fmt::Debug for IngestEnv {
@@ -219,8 +226,10 @@ pub async fn run_source(
         }
     };
     summary.run_id = run.as_str().to_string();
+    env.progress.started(&summary);
     let result = run_pages(env, name, cfg, plugin, &run, &mut summary, stop).await;
     env.gate.take_transient(run.as_str());
+    env.gate.take_validators(run.as_str());
     let (status, error) = match &result {
         Ok(Ended::Finished) => (RunStatus::Succeeded, None),
         Ok(Ended::Stopped) => (RunStatus::Interrupted, None),
@@ -263,6 +272,7 @@ pub async fn run_source(
         ),
     }
     summary.error = error;
+    env.progress.finished(&summary);
     summary
 }
 
@@ -320,7 +330,12 @@ async fn run_pages(
         seed: backoff::seed(name, run.as_str()),
     };
     let mut cursor = env.state.cursor(name)?;
-    let mut pending_docs = 0usize;
+    let mut pending = Pending {
+        run,
+        source: name,
+        docs: 0,
+        validators: Vec::new(),
+    };
     let mut pending_cursor_dirty = false;
     let mut seen_cursors: HashSet<Option<String>> = HashSet::new();
     let mut last_commit = std::time::Instant::now();
@@ -341,14 +356,13 @@ async fn run_pages(
         env.pipeline
             .clock()
             .add(Stage::Plugin, fetch_started.elapsed());
-        let batch = match fetched {
-            Ok(Some(batch)) => batch,
+        let (batch, validators) = match fetched {
+            Ok(Some(fetched)) => fetched,
             Ok(None) | Err(_) => {
                 // Stopped during a backoff wait, or failed for good: keep
                 // what the earlier pages brought.
-                if pending_docs > 0 || pending_cursor_dirty {
-                    commit(env)?;
-                    env.state.commit_cursor(run, name, cursor.as_deref())?;
+                if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
+                    pending.commit(env, summary, cursor.as_deref())?;
                 }
                 return fetched.map(|_| Ended::Stopped);
             }
@@ -360,24 +374,27 @@ async fn run_pages(
             cursor: next,
             exhausted,
         } = batch;
-        summary.records += records.len() as u64;
+        let page_records = records.len() as u64;
+        summary.records += page_records;
         let progress = index_records(env, records, &from).await?;
-        pending_docs += (progress.new + progress.updated) as usize;
+        pending.docs += (progress.new + progress.updated) as usize;
+        // The call's pages are in the index writer now: their validators
+        // may be stored with the commit that makes them durable.
+        pending.validators.extend(validators);
         add_progress(summary, &progress);
         env.state.record_page(run, progress)?;
+        env.progress.page(summary, page_records);
         if let Some(next) = next {
             if cursor.as_deref() != Some(next.as_str()) {
                 pending_cursor_dirty = true;
             }
             cursor = Some(next);
         }
-        let due = pending_docs >= COMMIT_EVERY
-            || ((pending_docs > 0 || pending_cursor_dirty)
-                && last_commit.elapsed() >= COMMIT_INTERVAL);
+        let due = pending.docs >= COMMIT_EVERY
+            || ((pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty())
+                && last_commit.elapsed() >= env.commit_interval);
         if exhausted || due {
-            commit(env)?;
-            env.state.commit_cursor(run, name, cursor.as_deref())?;
-            pending_docs = 0;
+            pending.commit(env, summary, cursor.as_deref())?;
             pending_cursor_dirty = false;
             last_commit = std::time::Instant::now();
         }
@@ -385,17 +402,15 @@ async fn run_pages(
             return Ok(Ended::Finished);
         }
         if stop.is_stopped() {
-            if pending_docs > 0 || pending_cursor_dirty {
-                commit(env)?;
-                env.state.commit_cursor(run, name, cursor.as_deref())?;
+            if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
+                pending.commit(env, summary, cursor.as_deref())?;
             }
             return Ok(Ended::Stopped);
         }
         // A plugin that hands back the same cursor without finishing would
         // loop until max_pages; stop it early with a clear message.
         if !seen_cursors.insert(cursor.clone()) {
-            commit(env)?;
-            env.state.commit_cursor(run, name, cursor.as_deref())?;
+            pending.commit(env, summary, cursor.as_deref())?;
             return Err(PluginError::Contract {
                 plugin: plugin.info.name.clone(),
                 reason: format!("page {} returned a cursor it had already returned without saying it was exhausted", page + 1),
@@ -403,9 +418,8 @@ async fn run_pages(
             .into());
         }
     }
-    if pending_docs > 0 || pending_cursor_dirty {
-        commit(env)?;
-        env.state.commit_cursor(run, name, cursor.as_deref())?;
+    if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
+        pending.commit(env, summary, cursor.as_deref())?;
     }
     tracing::warn!(
         source = name,
@@ -415,14 +429,45 @@ async fn run_pages(
     Ok(Ended::Finished)
 }
 
+/// What a run has indexed but not yet committed: documents in the index
+/// writer, and the HTTP validators of the responses they came from.
+struct Pending<'a> {
+    run: &'a hearken_state::RunId,
+    source: &'a str,
+    docs: usize,
+    validators: Vec<(String, Validators)>,
+}
+
+impl Pending<'_> {
+    /// Commit the index, then — in one state-store transaction — the
+    /// cursor, the pages' counts and their validators (see the module docs
+    /// of [`crate::plugin::gate`] for why validators wait for this).
+    fn commit(
+        &mut self,
+        env: &IngestEnv,
+        summary: &RunSummary,
+        cursor: Option<&str>,
+    ) -> Result<(), IngestError> {
+        commit(env)?;
+        env.state
+            .commit_cursor_and_validators(self.run, self.source, cursor, &self.validators)?;
+        env.progress.committed(summary, self.docs as u64);
+        self.docs = 0;
+        self.validators.clear();
+        Ok(())
+    }
+}
+
 /// A source's retry policy and the seed of its jitter for this run.
 struct Retry {
     policy: RetryPolicy,
     seed: u64,
 }
 
-/// One `fetch`, retried while it fails transiently. `Ok(None)`: the stop
-/// flag was set during a backoff wait.
+/// One `fetch`, retried while it fails transiently, with the validators of
+/// the responses the accepted call received (those of failed attempts are
+/// dropped: their pages were not indexed). `Ok(None)`: the stop flag was
+/// set during a backoff wait.
 #[allow(clippy::too_many_arguments)]
 async fn fetch_with_retries(
     env: &IngestEnv,
@@ -434,19 +479,22 @@ async fn fetch_with_retries(
     retry: &Retry,
     summary: &mut RunSummary,
     stop: &StopFlag,
-) -> Result<Option<Batch>, IngestError> {
+) -> Result<Option<(Batch, Vec<(String, Validators)>)>, IngestError> {
     let run_id = ctx.requester.run_id.as_deref().unwrap_or_default();
     let mut attempt = 0u32;
     loop {
-        // Forget what an earlier call saw: only this call's failures count.
+        // Forget what an earlier call saw: only this call's failures and
+        // responses count.
         env.gate.take_transient(run_id);
+        env.gate.take_validators(run_id);
         let result = env
             .runtime
             .fetch(plugin, ctx.clone(), limits, config_json, cursor)
             .await;
         let seen = env.gate.take_transient(run_id);
+        let validators = env.gate.take_validators(run_id);
         let Some(failure) = transient_failure(&result, seen.as_ref()) else {
-            return Ok(Some(result?));
+            return Ok(Some((result?, validators)));
         };
         attempt += 1;
         let Some(wait) = retry.policy.delay(attempt, failure.retry_after, retry.seed) else {

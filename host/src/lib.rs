@@ -11,6 +11,7 @@ pub mod demo;
 pub mod ingest;
 pub mod pipeline;
 pub mod plugin;
+pub mod progress;
 pub mod report;
 pub mod schedule;
 pub mod serve;

@@ -3,41 +3,9 @@
 // Test helpers outside #[test] functions unwrap too; a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn hearken(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(args)
-        .current_dir(cwd)
-        .env(
-            "HEARKEN_PLUGIN_CACHE",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-        )
-        .env_remove("HEARKEN_DATA")
-        .env_remove("HEARKEN_CONFIG")
-        .output()
-        .expect("run hearken")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+use common::{free_port, hearken_blocking as hearken, json_ok as json};
 
 #[test]
 fn demo_indexes_three_sources_search_finds_deidentified_evidence_and_a_rerun_adds_nothing() {
@@ -273,4 +241,65 @@ fn init_writes_a_config_that_run_accepts_the_shape_of() {
     let again = hearken(&["init"], tmp.path());
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+/// Writes `config` as `hearken.toml`, runs `hearken run` on it, and returns
+/// stderr after asserting exit code 2 and that nothing was created.
+fn run_rejects(config: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("hearken.toml"), config).unwrap();
+    let data = tmp.path().join("d");
+    let out = hearken(&["run", "--data", data.to_str().unwrap()], tmp.path());
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        !data.join("state.sqlite").exists(),
+        "a bad config creates nothing"
+    );
+    err
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_reported_at_its_place() {
+    let err = run_rejects(
+        "[sources.feed]\nplugin = \"posts\"\ngrant_hosts = [\"127.0.0.1\"]\nmin_interval_ms = \"fast\"\n",
+    );
+    assert!(
+        err.contains("hearken.toml:4:19") && err.contains("invalid type: string \"fast\""),
+        "{err}"
+    );
+    // The offending line is quoted with a caret under the value.
+    assert!(
+        err.contains("  4| min_interval_ms = \"fast\"") && err.contains("^^^^^^"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_plugin_config_that_fails_the_plugins_schema_is_reported_at_its_place() {
+    let err = run_rejects(
+        "[sources.feed]\nplugin = \"posts\"\ngrant_hosts = [\"127.0.0.1\"]\n\n[sources.feed.config]\nkind = \"feed\"\nurls = \"http://127.0.0.1/feed.xml\"\n",
+    );
+    assert!(err.contains("1 problem"), "{err}");
+    assert!(
+        err.contains("source `feed`: the config does not fit plugin `posts`'s schema"),
+        "{err}"
+    );
+    // It points at the source's plugin config table.
+    assert!(
+        err.contains("hearken.toml:5:1") && err.contains("  5| [sources.feed.config]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_schedule_that_is_not_understood_is_reported_with_its_source() {
+    let err = run_rejects(
+        "[sources.board]\nplugin = \"transcripts\"\nschedule = \"every 5 weeks\"\n[sources.board.config]\nfiles = [\"a.vtt\"]\n",
+    );
+    assert!(
+        err.contains("hearken.toml:3:12")
+            && err.contains("source `board`: schedule `every 5 weeks` is not understood"),
+        "{err}"
+    );
 }

@@ -7,8 +7,10 @@
 // failed test here.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,40 +22,7 @@ use axum::routing::get;
 use hearken::demo::site::SiteServer;
 use hearken_sample::SampleConfig;
 
-fn hearken_cmd(args: &[&str], cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearken"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env(
-            "HEARKEN_PLUGIN_CACHE",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-        )
-        .env_remove("HEARKEN_DATA")
-        .env_remove("HEARKEN_CONFIG")
-        .env_remove("HEARKEN_LOG");
-    cmd
-}
-
-/// Run the binary off the async runtime (the test's site server lives on it).
-async fn hearken(args: &[&str], cwd: &Path) -> Output {
-    let mut cmd = hearken_cmd(args, cwd);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run hearken"))
-        .await
-        .unwrap()
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(out)))
-}
+use common::{Kind, free_port, hearken, hearken_cmd, json, sample_source, show};
 
 /// An RSS 2.0 feed of `n` invented public posts, linking back to `base`.
 fn feed(base: &str, tag: &str, n: usize) -> String {
@@ -245,76 +214,21 @@ fn five_sources(server: &SiteServer, site_root: &Path, schedule: &str) -> toml::
     let manifest = hearken_sample::write_site(&SampleConfig::demo(), site_root).unwrap();
     let truth = hearken_sample::read_truth(site_root).unwrap();
     let mut sources = toml::Table::new();
-    let common = |plugin: &str| {
-        let mut t = toml::Table::new();
-        t.insert("plugin".into(), plugin.into());
-        t.insert("schedule".into(), schedule.into());
-        t.insert("min_interval_ms".into(), 0.into());
-        t
-    };
-    let grant = toml::Value::Array(vec!["127.0.0.1".into()]);
-    for name in ["forum-a", "forum-b"] {
-        let mut s = common("forum");
-        s.insert("grant_hosts".into(), grant.clone());
-        let mut c = toml::Table::new();
-        c.insert("engine".into(), "phpbb".into());
-        c.insert("start_url".into(), server.url(&manifest.forum_start).into());
-        s.insert("config".into(), c.into());
+    for (name, kind) in [
+        ("forum-a", Kind::Forum),
+        ("forum-b", Kind::Forum),
+        ("feed-a", Kind::Feed),
+        ("feed-b", Kind::Feed),
+        ("board", Kind::Board),
+    ] {
+        let s = sample_source(kind, server, site_root, &manifest, &truth, Some(schedule));
         sources.insert(name.into(), s.into());
     }
-    for name in ["feed-a", "feed-b"] {
-        let mut s = common("posts");
-        s.insert("grant_hosts".into(), grant.clone());
-        let mut c = toml::Table::new();
-        c.insert("kind".into(), "feed".into());
-        c.insert(
-            "urls".into(),
-            toml::Value::Array(vec![server.url(&manifest.feed_start).into()]),
-        );
-        s.insert("config".into(), c.into());
-        sources.insert(name.into(), s.into());
-    }
-    let mut board = common("transcripts");
-    let inputs: Vec<toml::Value> = manifest
-        .transcripts
-        .iter()
-        .map(|t| site_root.join(t).to_str().unwrap().into())
-        .collect();
-    board.insert("inputs".into(), toml::Value::Array(inputs));
-    let files: Vec<toml::Value> = manifest
-        .transcripts
-        .iter()
-        .map(|t| t.rsplit('/').next().unwrap().into())
-        .collect();
-    let mut roles = toml::Table::new();
-    for doc in &truth.documents {
-        if let Some(role) = &doc.role {
-            roles.insert(doc.author.clone(), role.as_str().into());
-        }
-    }
-    let mut c = toml::Table::new();
-    c.insert("files".into(), toml::Value::Array(files));
-    c.insert("roles".into(), roles.into());
-    c.insert("default_role".into(), "patient".into());
-    board.insert("config".into(), c.into());
-    sources.insert("board".into(), board.into());
     sources
 }
 
 fn write_config(dir: &Path, sources: toml::Table) -> PathBuf {
-    let mut root = toml::Table::new();
-    root.insert("data_dir".into(), "data".into());
-    root.insert("sources".into(), sources.into());
-    let path = dir.join("hearken.toml");
-    std::fs::write(&path, toml::to_string(&root).unwrap()).unwrap();
-    path
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
+    common::write_config(dir, "data", sources)
 }
 
 /// A running `hearken daemon`, killed if the test fails before it stops.
@@ -564,4 +478,124 @@ async fn the_daemon_runs_five_sources_on_schedule_and_stops_cleanly_on_sigterm()
     assert_eq!(after.len(), before + 1, "only feed-c ran");
     assert_eq!(after[0].source, "feed-c");
     assert_eq!(after[0].new, manifest.feed_items as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_writer_on_the_data_directory_is_refused_while_readers_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A feed that answers slowly, so the daemon's run is live for a while.
+    let base: Arc<Mutex<String>> = Arc::default();
+    let router = Router::new().route(
+        "/slow.xml",
+        get({
+            let base = base.clone();
+            move || async move {
+                tokio::time::sleep(Duration::from_secs(4)).await;
+                rss(feed(&base.lock().unwrap(), "slow", 3))
+            }
+        }),
+    );
+    let server = SiteServer::serve(router).await.unwrap();
+    *base.lock().unwrap() = server.url("");
+    let config = tmp.path().join("hearken.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = \"data\"\n\n[sources.slow]\nplugin = \"posts\"\ngrant_hosts = [\"127.0.0.1\"]\n\
+             min_interval_ms = 0\nschedule = \"every 1h\"\n[sources.slow.config]\nkind = \"feed\"\n\
+             urls = [\"{}\"]\n",
+            server.url("slow.xml")
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let data = tmp.path().join("data");
+
+    let mut daemon = Daemon::start(&config, tmp.path(), "daemon.log");
+    let pid = daemon.child.id();
+    // Wait until the daemon's run is in the ledger and still running.
+    let until = Instant::now() + Duration::from_secs(120);
+    let state = loop {
+        assert!(
+            Instant::now() < until,
+            "the daemon never started a run\n{}",
+            daemon.log()
+        );
+        if let Ok(Some(status)) = daemon.child.try_wait() {
+            panic!("the daemon exited early ({status}):\n{}", daemon.log());
+        }
+        if data.join("state.sqlite").exists()
+            && let Ok(state) = hearken_state::StateStore::open(&data.join("state.sqlite"))
+            && state
+                .runs(hearken_state::RunFilter::default())
+                .unwrap()
+                .first()
+                .is_some_and(|r| r.status == hearken_state::RunStatus::Running)
+        {
+            break state;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+
+    // A `hearken run` and a second daemon are refused at once, naming the
+    // directory and the daemon's PID ...
+    let refused = format!(
+        "the data directory {} is in use by another hearken process (PID {pid})",
+        data.display()
+    );
+    let run = hearken(&["run", "--config", cfg], tmp.path()).await;
+    assert_eq!(run.status.code(), Some(1), "{}", show(&run));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains(&refused),
+        "{}",
+        show(&run)
+    );
+    let addr = format!("127.0.0.1:{}", free_port());
+    let second = hearken(
+        &["daemon", "--config", cfg, "--metrics-addr", &addr],
+        tmp.path(),
+    )
+    .await;
+    assert_eq!(second.status.code(), Some(1), "{}", show(&second));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains(&refused),
+        "{}",
+        show(&second)
+    );
+    // ... and neither marked the daemon's live run interrupted.
+    let live = &state.runs(hearken_state::RunFilter::default()).unwrap()[0];
+    assert_eq!(live.status, hearken_state::RunStatus::Running, "{live:#?}");
+
+    // Readers work meanwhile.
+    let runs = json(&hearken(&["runs", "--config", cfg, "--json"], tmp.path()).await);
+    assert_eq!(runs[0]["source"], "slow", "{runs:#}");
+
+    // The run finishes; then search and show read what it indexed, still
+    // beside the daemon.
+    daemon
+        .wait_for_health(Duration::from_secs(120), "the slow run", |h| {
+            h["sources"]["slow"]["runs"]["succeeded"] == 1
+        })
+        .await;
+    let hits = hearken(&["search", "clinic", "--config", cfg, "--json"], tmp.path()).await;
+    assert!(hits.status.success(), "{}", show(&hits));
+    let hits = json(&hits);
+    let id = hits["hits"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{hits:#}"))
+        .to_string();
+    let shown = hearken(&["show", &id, "--config", cfg, "--json"], tmp.path()).await;
+    assert!(shown.status.success(), "{}", show(&shown));
+    assert_eq!(json(&shown)["id"], id.as_str());
+
+    let (status, _, log) = daemon.terminate().await;
+    assert_eq!(status.code(), Some(0), "{log}");
+    let runs = state.runs(hearken_state::RunFilter::default()).unwrap();
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(runs[0].status, hearken_state::RunStatus::Succeeded);
+    assert_eq!(runs[0].new, 3);
+
+    // With the daemon gone, the lock went with it.
+    let after = hearken(&["run", "--config", cfg, "--json"], tmp.path()).await;
+    assert!(after.status.success(), "{}", show(&after));
 }

@@ -197,8 +197,17 @@ fn limit_param(limit: usize) -> i64 {
     }
 }
 
-fn url_key(url: &str) -> String {
-    blake3::hash(url.as_bytes()).to_hex().to_string()
+/// The key of a source's validators for a URL: a BLAKE3 hash of both, so
+/// that neither the URL (whose query may carry user names or keys) nor the
+/// source is stored in clear, and two sources reading the same URL keep
+/// apart validators (each has its own cursor, so a `304` earned by one must
+/// not make the other skip a page it never indexed).
+fn url_key(source: &str, url: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(source.as_bytes());
+    h.update(&[0]);
+    h.update(url.as_bytes());
+    h.finalize().to_hex().to_string()
 }
 
 impl StateStore {
@@ -454,6 +463,23 @@ impl StateStore {
         source: &str,
         cursor: Option<&str>,
     ) -> Result<(), StateError> {
+        self.commit_cursor_and_validators(run, source, cursor, &[])
+    }
+
+    /// [`StateStore::commit_cursor`] that also stores, in the same
+    /// transaction, the HTTP validators of the responses the committed pages
+    /// came from (`(url, validators)`; validators with neither field set
+    /// forget the URL's). Validators must move with the cursor, never ahead
+    /// of it: a validator stored for a page whose documents were lost in a
+    /// crash would answer the re-fetch with `304 Not Modified`, and the page
+    /// would never be indexed.
+    pub fn commit_cursor_and_validators(
+        &self,
+        run: &RunId,
+        source: &str,
+        cursor: Option<&str>,
+        validators: &[(String, Validators)],
+    ) -> Result<(), StateError> {
         if let Some(c) = cursor
             && c.len() > MAX_CURSOR_BYTES
         {
@@ -486,6 +512,9 @@ impl StateStore {
                 run.as_str(),
                 now
             ])?;
+            for (url, v) in validators {
+                put_validators(tx, &url_key(source, url), v, now)?;
+            }
             Ok(())
         })
     }
@@ -574,8 +603,8 @@ impl StateStore {
     /// starts from the beginning. The ledger keeps the source's runs (it is
     /// history, and the audit log refers to them) and marks them with the
     /// time of forgetting; the audit log is untouched. Every stored HTTP
-    /// validator is dropped as well: they are keyed by URL, not by source,
-    /// and a stale one would answer the re-read with `304 Not Modified` for
+    /// validator is dropped as well: they are keyed by a hash that cannot be
+    /// listed by source, and a stale one would answer the re-read with `304 Not Modified` for
     /// pages whose content the host no longer has. (The cost: other
     /// sources' next requests are unconditional once.)
     ///
@@ -673,10 +702,12 @@ impl StateStore {
 
     // ----- HTTP validators and robots.txt --------------------------------
 
-    /// The validators stored for `url`, to send as `If-None-Match` /
-    /// `If-Modified-Since`. URLs are stored only as BLAKE3 hashes.
-    pub fn conditional(&self, url: &str) -> Result<Option<Validators>, StateError> {
-        let key = url_key(url);
+    /// The validators `source` stored for `url`, to send as
+    /// `If-None-Match` / `If-Modified-Since`. Validators are kept per source
+    /// (each source has its own cursor), under a BLAKE3 hash of source and
+    /// URL: URLs are never stored in clear.
+    pub fn conditional(&self, source: &str, url: &str) -> Result<Option<Validators>, StateError> {
+        let key = url_key(source, url);
         self.read("read HTTP validators", |conn| {
             Ok(conn
                 .prepare_cached(sql::SELECT_VALIDATORS)?
@@ -690,23 +721,20 @@ impl StateStore {
         })
     }
 
-    /// Remembers the validators of a `200` response for `url`; with
-    /// neither set, forgets them.
-    pub fn store_conditional(&self, url: &str, validators: &Validators) -> Result<(), StateError> {
-        let key = url_key(url);
+    /// Remembers the validators of a `200` response `source` received for
+    /// `url`; with neither set, forgets them. Ingestion stores validators
+    /// with [`StateStore::commit_cursor_and_validators`] instead, so that
+    /// they never run ahead of the documents.
+    pub fn store_conditional(
+        &self,
+        source: &str,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<(), StateError> {
+        let key = url_key(source, url);
         let now = self.now_ms();
         self.write("store HTTP validators", |tx| {
-            if validators.etag.is_none() && validators.last_modified.is_none() {
-                tx.prepare_cached(sql::DELETE_VALIDATORS)?
-                    .execute(params![key])?;
-            } else {
-                tx.prepare_cached(sql::UPSERT_VALIDATORS)?.execute(params![
-                    key,
-                    validators.etag,
-                    validators.last_modified,
-                    now
-                ])?;
-            }
+            put_validators(tx, &key, validators, now)?;
             Ok(())
         })
     }
@@ -764,6 +792,23 @@ impl StateStore {
             })
         }
     }
+}
+
+/// Upserts (or, with neither field set, deletes) one validator row.
+fn put_validators(
+    conn: &Connection,
+    key: &str,
+    validators: &Validators,
+    now: i64,
+) -> Result<(), Fail> {
+    if validators.etag.is_none() && validators.last_modified.is_none() {
+        conn.prepare_cached(sql::DELETE_VALIDATORS)?
+            .execute(params![key])?;
+    } else {
+        conn.prepare_cached(sql::UPSERT_VALIDATORS)?
+            .execute(params![key, validators.etag, validators.last_modified, now])?;
+    }
+    Ok(())
 }
 
 /// The source of `run` if it is running; otherwise why not.

@@ -580,6 +580,7 @@ fn forgetting_a_source_clears_its_cursor_and_keeps_its_history() {
     let again = store.begin_run("forum", "forum", "0.1.0").unwrap();
     store
         .store_conditional(
+            "forum",
             "http://127.0.0.1:8080/t/1",
             &Validators {
                 etag: Some("\"abc\"".into()),
@@ -605,7 +606,9 @@ fn forgetting_a_source_clears_its_cursor_and_keeps_its_history() {
         assert_eq!(r.forgotten.is_some(), r.source == "forum", "{r:?}");
     }
     assert_eq!(
-        store.conditional("http://127.0.0.1:8080/t/1").unwrap(),
+        store
+            .conditional("forum", "http://127.0.0.1:8080/t/1")
+            .unwrap(),
         None,
         "validators would answer the re-read with 304s"
     );
@@ -906,29 +909,32 @@ fn validators_and_robots_round_trip() {
     let clock = Manual::new(T0);
     let store = StateStore::open_in_memory_with_clock(clock.clock()).unwrap();
     let url = "http://127.0.0.1:8080/forum/t/7?page=2";
-    assert_eq!(store.conditional(url).unwrap(), None);
+    assert_eq!(store.conditional("forum", url).unwrap(), None);
     let v = Validators {
         etag: Some("W/\"7-2\"".into()),
         last_modified: Some("Tue, 04 Mar 2025 10:15:00 GMT".into()),
     };
-    store.store_conditional(url, &v).unwrap();
-    assert_eq!(store.conditional(url).unwrap(), Some(v));
+    store.store_conditional("forum", url, &v).unwrap();
+    assert_eq!(store.conditional("forum", url).unwrap(), Some(v.clone()));
     assert_eq!(
         store
-            .conditional("http://127.0.0.1:8080/forum/t/7?page=3")
+            .conditional("forum", "http://127.0.0.1:8080/forum/t/7?page=3")
             .unwrap(),
         None
     );
+    // Another source reading the same URL has its own cursor, so not the
+    // first source's validators either.
+    assert_eq!(store.conditional("forum-b", url).unwrap(), None);
     let v2 = Validators {
         etag: Some("\"8\"".into()),
         last_modified: None,
     };
-    store.store_conditional(url, &v2).unwrap();
-    assert_eq!(store.conditional(url).unwrap(), Some(v2));
+    store.store_conditional("forum", url, &v2).unwrap();
+    assert_eq!(store.conditional("forum", url).unwrap(), Some(v2));
     store
-        .store_conditional(url, &Validators::default())
+        .store_conditional("forum", url, &Validators::default())
         .unwrap();
-    assert_eq!(store.conditional(url).unwrap(), None);
+    assert_eq!(store.conditional("forum", url).unwrap(), None);
 
     assert_eq!(store.robots("forum.example").unwrap(), None);
     store
@@ -949,6 +955,51 @@ fn validators_and_robots_round_trip() {
 }
 
 #[test]
+fn validators_move_with_the_cursor_and_never_without_it() {
+    let store = StateStore::open_in_memory().unwrap();
+    let url = "http://127.0.0.1:8080/feed.xml";
+    let etag = |e: &str| Validators {
+        etag: Some(e.into()),
+        last_modified: None,
+    };
+    let run = store.begin_run("feed", "posts", "0.1.0").unwrap();
+    store.record_page(&run, page(2, 2, 0, 0)).unwrap();
+    store
+        .commit_cursor_and_validators(&run, "feed", Some("c1"), &[(url.into(), etag("\"1\""))])
+        .unwrap();
+    assert_eq!(store.cursor("feed").unwrap().as_deref(), Some("c1"));
+    assert_eq!(store.conditional("feed", url).unwrap(), Some(etag("\"1\"")));
+
+    // A run that was marked interrupted (its process died) cannot store
+    // validators: they would claim pages whose documents may be lost.
+    store.mark_interrupted_runs().unwrap();
+    let refused = store.commit_cursor_and_validators(
+        &run,
+        "feed",
+        Some("c2"),
+        &[(url.into(), etag("\"2\""))],
+    );
+    assert!(
+        matches!(refused, Err(StateError::RunNotRunning { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.cursor("feed").unwrap().as_deref(), Some("c1"));
+    assert_eq!(store.conditional("feed", url).unwrap(), Some(etag("\"1\"")));
+
+    // Neither field set: a 200 without validators forgets the old ones.
+    let next = store.begin_run("feed", "posts", "0.1.0").unwrap();
+    store
+        .commit_cursor_and_validators(
+            &next,
+            "feed",
+            Some("c3"),
+            &[(url.into(), Validators::default())],
+        )
+        .unwrap();
+    assert_eq!(store.conditional("feed", url).unwrap(), None);
+}
+
+#[test]
 fn urls_are_not_stored_in_clear() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.sqlite3");
@@ -956,6 +1007,7 @@ fn urls_are_not_stored_in_clear() {
         let store = StateStore::open(&path).unwrap();
         store
             .store_conditional(
+                "posts",
                 "http://api.example/v1/posts?api_key=SENTINEL_KEY",
                 &Validators {
                     etag: Some("\"e\"".into()),

@@ -70,7 +70,11 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let mut schedules = Vec::new();
     let mut unscheduled = Vec::new();
     for (name, source) in &config.sources {
-        match source.schedule.as_deref().map(Schedule::parse) {
+        match source
+            .schedule
+            .as_ref()
+            .map(|s| Schedule::parse(s.get_ref()))
+        {
             Some(Ok(schedule)) => schedules.push((name.as_str(), source, schedule)),
             // Config::parse has already rejected a bad schedule.
             Some(Err(e)) => return Err(CliError::usage(e)),

@@ -69,7 +69,8 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     tracing::info!("sample site at {}", server.url(""));
 
     let config = demo_config(&server, &site_root, &manifest, &data)?;
-    let opened = open_for_ingest(&config, data.clone()).await?;
+    let mut opened = open_for_ingest(&config, data.clone()).await?;
+    opened.env.progress = crate::progress::for_stderr();
     let stop = StopFlag::new();
     let runs = config.sources.iter().filter_map(|(name, source)| {
         let plugin = opened.registry.get(source.plugin.get_ref())?;

@@ -14,7 +14,8 @@
 //!
 //! Order of work, chosen so that a refusal changes nothing:
 //!
-//! 1. take the index writer (fails while another process is ingesting),
+//! 1. take the data directory's lock and the index writer (fails while
+//!    another process is ingesting),
 //! 2. forget the source in the state store (refused while a run of it is
 //!    in progress),
 //! 3. delete the documents and commit,
@@ -255,6 +256,9 @@ fn forget(
     target: &Target,
     ids: &[String],
 ) -> Result<Forgotten, CliError> {
+    // The data directory's lock first: a run or daemon writing here names
+    // itself in the error.
+    let _lock = data.lock()?;
     let mut writer = index.writer().map_err(|e| {
         anyhow::anyhow!(
             "could not open the index at {} for writing (is `hearken run`, `daemon` or `demo` \

@@ -51,5 +51,9 @@ mod tests {
         for p in ["forum", "posts", "transcripts"] {
             assert!(plugins.contains(&p), "{plugins:?}");
         }
+        // The retry policy is spelled out where operators will look for it.
+        let forum = &c.sources["patient-forum"];
+        assert_eq!((forum.retries, forum.backoff_ms), (3, 500));
+        assert!(STARTER.contains("retries = 3") && STARTER.contains("backoff_ms = 500"));
     }
 }

@@ -1,5 +1,9 @@
 //! `hearken run`: one ingestion pass over the configured sources.
 //!
+//! Progress goes to stderr: live bars per source (pages, records, documents
+//! indexed) on a terminal, a log line per page and per commit otherwise
+//! (see [`crate::progress`]). The result goes to stdout.
+//!
 //! Before anything runs, every source is checked against its plugin: the
 //! plugin exists, every granted host is one the plugin declares, and the
 //! plugin configuration passes the plugin's own JSON schema. All problems
@@ -41,7 +45,10 @@ pub async fn run(global: &Global, out: &Output, args: Args) -> CliResult {
     let data = global.data_dir(Some(&config));
     let plugins = load_plugins(&data).await?;
     check_against_plugins(&config, &plugins.1, &global.config).map_err(CliError::usage)?;
-    let opened = open_for_ingest_with(&config, data, plugins).await?;
+    let mut opened = open_for_ingest_with(&config, data, plugins).await?;
+    // A live line per source on a terminal; log lines per page and commit
+    // otherwise (cron, CI, a log file).
+    opened.env.progress = crate::progress::for_stderr();
     let concurrency = config.ingest.concurrency.max(1);
     let stop = StopFlag::new();
     let selected: Vec<_> = config

@@ -33,12 +33,48 @@
 //! more), and a disallow-all that came from an unreachable or failing
 //! robots.txt for only a minute, so that a daemon running for months picks
 //! up a changed robots.txt and a brief outage does not lock a site out.
+//! With a state store ([`HttpGate::with_state`]) the day-long cache is also
+//! kept there, so a restarted daemon or the next `hearken run` within the
+//! day does not fetch robots.txt again. (A robots.txt is the site's public
+//! crawling policy, not anything a patient wrote, so storing it is fine.)
+//!
+//! # Conditional requests, and why the gate caches no bodies
+//!
+//! With a state store, a request made during an ingestion run carries the
+//! `If-None-Match` / `If-Modified-Since` validators that the *same source*
+//! stored for the URL, and the site can answer `304 Not Modified` with an
+//! empty body. The gate could turn that 304 back into a 200 by replaying a
+//! cached body — but the bodies are forum threads and posts: raw,
+//! pre-de-identification patient text, which Hearken never stores. So the
+//! gate caches only the validators (opaque `ETag` / `Last-Modified` header
+//! values, under a hash of source and URL) and hands the plugin the `304`
+//! itself. The contract allows it (`http-get` says the host may add
+//! conditional headers, and a response carries its status), and the SDK
+//! treats a 304 as a response meaning "unchanged": the built-in plugins
+//! skip such a page, yielding no records, which is exactly right, since its
+//! documents were indexed when its validators were stored. An unchanged
+//! page thus costs one small response and no parsing, no pipeline and no
+//! index write.
+//!
+//! That last clause is what keeps exactly-once intact: a validator must
+//! never be stored for a page whose documents are not committed, or a crash
+//! in between would have the re-fetch answered `304` and the page lost for
+//! good. The gate therefore only *stages* the validators of each response,
+//! per run ([`HttpGate::take_validators`]); ingestion keeps those of the
+//! `fetch` calls it accepted and stores them in the same state-store
+//! transaction that moves the cursor past those pages
+//! ([`hearken_state::StateStore::commit_cursor_and_validators`]), and drops
+//! those of a call it retries or fails. Validators are kept per source
+//! because each source has its own cursor: one source's 304 must not make
+//! another skip a page it has never indexed. A plugin that sends
+//! validators of its own is left alone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use hearken_state::{StateStore, Validators};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH};
 use url::Url;
 
 use super::bindings::{HttpError, HttpResponse};
@@ -223,6 +259,13 @@ pub struct HttpGate {
     audit: Arc<dyn AuditSink>,
     /// Transient failures by run id, until ingestion takes them.
     transients: Mutex<HashMap<String, Transient>>,
+    /// Where validators and robots.txt are kept across processes; `None`
+    /// (e.g. `plugin check`): no conditional requests, robots.txt cached in
+    /// memory only.
+    state: Option<StateStore>,
+    /// Validators of the responses seen by each run, by run id, until
+    /// ingestion takes them (see the module docs).
+    staged: Mutex<HashMap<String, Vec<(String, Validators)>>>,
 }
 
 impl std::fmt::Debug for HttpGate {
@@ -248,7 +291,71 @@ impl HttpGate {
             hosts: tokio::sync::Mutex::new(HashMap::new()),
             audit,
             transients: Mutex::new(HashMap::new()),
+            state: None,
+            staged: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Keep HTTP validators and robots.txt in `state`: requests made during
+    /// a run become conditional, and robots.txt survives a restart (see the
+    /// module docs).
+    pub fn with_state(mut self, state: StateStore) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// The validators of the responses `run_id` received since the last
+    /// call, as `(url, validators)` in the order received, and forgets
+    /// them. Validators with neither field set mean "forget this URL's".
+    pub fn take_validators(&self, run_id: &str) -> Vec<(String, Validators)> {
+        self.staged
+            .lock()
+            .ok()
+            .and_then(|mut s| s.remove(run_id))
+            .unwrap_or_default()
+    }
+
+    fn stage_validators(&self, run_id: &str, url: &Url, validators: Validators) {
+        if let Ok(mut staged) = self.staged.lock() {
+            staged
+                .entry(run_id.to_string())
+                .or_default()
+                .push((url.as_str().to_string(), validators));
+        }
+    }
+
+    /// The request headers with the source's stored validators added, when
+    /// this request is conditional (`Some(run id)`); `None` otherwise.
+    fn conditional_headers(
+        &self,
+        who: &Requester,
+        url: &Url,
+        headers: &HeaderMap,
+    ) -> Option<(String, HeaderMap)> {
+        let state = self.state.as_ref()?;
+        let run = who.run_id.clone()?;
+        if headers.contains_key(IF_NONE_MATCH) || headers.contains_key(IF_MODIFIED_SINCE) {
+            // The plugin manages validators itself.
+            return None;
+        }
+        let mut headers = headers.clone();
+        match state.conditional(&who.source, url.as_str()) {
+            Ok(Some(v)) => {
+                let add = |h: &mut HeaderMap, name, value: Option<String>| {
+                    if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                        h.insert(name, value);
+                    }
+                };
+                add(&mut headers, IF_NONE_MATCH, v.etag);
+                add(&mut headers, IF_MODIFIED_SINCE, v.last_modified);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                source = %who.source,
+                "could not read HTTP validators; the request goes out unconditional: {e}"
+            ),
+        }
+        Some((run, headers))
     }
 
     /// The transient failures seen for `run_id` since the last call (the
@@ -324,11 +431,18 @@ impl HttpGate {
             let rules = match &slot.robots {
                 Some((r, until)) if *until > now => r.clone(),
                 _ => {
-                    let r = Arc::new(self.fetch_robots(who, policy, url, &host_key).await);
-                    let ttl = match r.as_ref() {
-                        RobotsRules::DisallowAll(_) => ROBOTS_FAILURE_TTL,
-                        _ => ROBOTS_TTL,
+                    let (r, ttl) = match self.stored_robots(&host_key) {
+                        Some(stored) => stored,
+                        None => {
+                            let r = self.fetch_robots(who, policy, url, &host_key).await;
+                            let ttl = match r {
+                                RobotsRules::DisallowAll(_) => ROBOTS_FAILURE_TTL,
+                                _ => ROBOTS_TTL,
+                            };
+                            (r, ttl)
+                        }
                     };
+                    let r = Arc::new(r);
                     slot.robots = Some((r.clone(), now + ttl));
                     r
                 }
@@ -347,8 +461,15 @@ impl HttpGate {
         if let Some(at) = slot.next_allowed {
             tokio::time::sleep_until(at.into()).await;
         }
+        let conditional = self.conditional_headers(who, url, headers);
         let started = Instant::now();
-        let result = self.send(policy, url, headers).await;
+        let result = self
+            .send(
+                policy,
+                url,
+                conditional.as_ref().map_or(headers, |(_, h)| h),
+            )
+            .await;
         let millis = started.elapsed().as_millis() as u64;
         let mut next = Instant::now() + policy.min_interval;
         let entry = |status, bytes, decision, reason| AuditEntry {
@@ -382,6 +503,18 @@ impl HttpGate {
                             count: 1,
                         },
                     );
+                }
+                if let Some((run, _)) = &conditional {
+                    let validators = Validators {
+                        etag: header(&resp.headers, "etag").map(str::to_string),
+                        last_modified: header(&resp.headers, "last-modified").map(str::to_string),
+                    };
+                    let fresh = validators.etag.is_some() || validators.last_modified.is_some();
+                    // A 200 replaces (or, without validators, forgets) what
+                    // was stored; a 304 keeps it unless it sends new ones.
+                    if resp.status == 200 || (resp.status == 304 && fresh) {
+                        self.stage_validators(run, url, validators);
+                    }
                 }
                 self.audit.record(entry(
                     Some(resp.status),
@@ -498,27 +631,30 @@ impl HttpGate {
         let started = Instant::now();
         let result = self.send(policy, &robots_url, &HeaderMap::new()).await;
         let millis = started.elapsed().as_millis() as u64;
+        // What to keep in the state store: the body the rules were parsed
+        // from ("" for "allow all"); nothing for a failure, which is only
+        // trusted for a minute.
+        let mut keep: Option<String> = None;
         let (rules, status, bytes, reason) = match result {
             Ok(resp) if (200..300).contains(&resp.status) => {
                 let len = resp.body.len() as u64;
-                match texting_robots::Robot::new(ROBOTS_AGENT, &resp.body) {
-                    Ok(robot) => (RobotsRules::Rules(robot), Some(resp.status), len, None),
-                    // An unparseable robots.txt is treated as allowing all,
-                    // as RFC 9309 §2.2.1 asks of parsers.
-                    Err(_) => (
-                        RobotsRules::AllowAll,
-                        Some(resp.status),
-                        len,
-                        Some("robots.txt unparseable; allowing all".into()),
-                    ),
-                }
+                let text = robots_text(&resp.body);
+                let rules = parse_robots(&text);
+                let unparseable = matches!(rules, RobotsRules::AllowAll) && !text.trim().is_empty();
+                let reason =
+                    unparseable.then(|| "robots.txt unparseable; allowing all".to_string());
+                keep = Some(if unparseable { String::new() } else { text });
+                (rules, Some(resp.status), len, reason)
             }
-            Ok(resp) if (400..500).contains(&resp.status) => (
-                RobotsRules::AllowAll,
-                Some(resp.status),
-                resp.body.len() as u64,
-                None,
-            ),
+            Ok(resp) if (400..500).contains(&resp.status) => {
+                keep = Some(String::new());
+                (
+                    RobotsRules::AllowAll,
+                    Some(resp.status),
+                    resp.body.len() as u64,
+                    None,
+                )
+            }
             Ok(resp) => (
                 RobotsRules::DisallowAll(format!(
                     "robots.txt of {host_key} answered {}; disallowing all (RFC 9309)",
@@ -550,7 +686,32 @@ impl HttpGate {
             decision: Decision::Allowed,
             reason,
         });
+        if let (Some(body), Some(state)) = (keep, &self.state)
+            && let Err(e) = state.store_robots(host_key, &body)
+        {
+            tracing::warn!(host = host_key, "could not cache robots.txt: {e}");
+        }
         rules
+    }
+
+    /// The robots rules of `host` from the state store and how much longer
+    /// they may be trusted, if they were fetched less than a day ago.
+    fn stored_robots(&self, host: &str) -> Option<(RobotsRules, Duration)> {
+        let state = self.state.as_ref()?;
+        let (body, fetched_ms) = match state.robots(host) {
+            Ok(found) => found?,
+            Err(e) => {
+                tracing::warn!(host, "could not read the robots.txt cache: {e}");
+                return None;
+            }
+        };
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .ok()?;
+        let age = Duration::from_millis(u64::try_from(now_ms - fetched_ms).ok()?);
+        let left = ROBOTS_TTL.checked_sub(age).filter(|d| !d.is_zero())?;
+        Some((parse_robots(&body), left))
     }
 
     fn audit_denied(&self, who: &Requester, url: &Url, host_key: &str, reason: &str) {
@@ -567,6 +728,29 @@ impl HttpGate {
             decision: Decision::Denied,
             reason: Some(reason.to_string()),
         });
+    }
+}
+
+/// A robots.txt body as text, cut to what the state store keeps (and what
+/// Google reads: the first 500 KiB), on a character boundary.
+fn robots_text(body: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    if text.len() > hearken_state::MAX_ROBOTS_BYTES {
+        let cut = text.floor_char_boundary(hearken_state::MAX_ROBOTS_BYTES);
+        text.truncate(cut);
+    }
+    text
+}
+
+/// Rules from a robots.txt body. An empty or unparseable one allows all, as
+/// RFC 9309 §2.2.1 asks of parsers.
+fn parse_robots(text: &str) -> RobotsRules {
+    if text.trim().is_empty() {
+        return RobotsRules::AllowAll;
+    }
+    match texting_robots::Robot::new(ROBOTS_AGENT, text.as_bytes()) {
+        Ok(robot) => RobotsRules::Rules(robot),
+        Err(_) => RobotsRules::AllowAll,
     }
 }
 
