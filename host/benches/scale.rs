@@ -117,15 +117,18 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
     let mut config = demo_config(&server, &site, &manifest, &data)?;
     for source in config.sources.values_mut() {
         source.max_pages = u64::MAX;
-        // The feed plugin walks at most `max_pages` feed pages a run (20 by
-        // default); here the whole feed is the point.
-        if source.plugin.get_ref() == "posts"
-            && let Some(table) = source.config.as_mut()
-        {
-            table.get_mut().insert(
-                "max_pages".into(),
-                toml::Value::Integer(i64::from(u32::MAX)),
-            );
+        // The plugins cap the pages one run reads (the feed 20, the forum
+        // 500 by default, so that a first run against a big site ends and
+        // commits); here reading the whole site in one run is the point.
+        let cap = match source.plugin.get_ref().as_str() {
+            "posts" => Some("max_pages"),
+            "forum" => Some("max_pages_per_run"),
+            _ => None,
+        };
+        if let (Some(cap), Some(table)) = (cap, source.config.as_mut()) {
+            table
+                .get_mut()
+                .insert(cap.into(), toml::Value::Integer(i64::from(u32::MAX)));
         }
     }
     let opened = open_for_ingest(&config, data.clone()).await?;
@@ -148,6 +151,12 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
         }
     }
     let records: u64 = summaries.iter().map(|s| s.records).sum();
+    if records < manifest.documents as u64 {
+        anyhow::bail!(
+            "the sources read {records} of the site's {} records: the run stopped early",
+            manifest.documents
+        );
+    }
     let pages: u64 = summaries.iter().map(|s| s.pages).sum();
     let times = opened.env.pipeline.clock().snapshot();
     let peak = peak_memory();

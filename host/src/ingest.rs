@@ -337,7 +337,10 @@ async fn run_pages(
         validators: Vec::new(),
     };
     let mut pending_cursor_dirty = false;
-    let mut seen_cursors: HashSet<Option<String>> = HashSet::new();
+    // Cursors seen this run, as 128-bit digests: a crawl's cursor can be
+    // hundreds of KiB, and a run makes thousands of calls, so keeping the
+    // strings themselves cost gigabytes.
+    let mut seen_cursors: HashSet<[u8; 16]> = HashSet::new();
     let mut last_commit = std::time::Instant::now();
     for page in 0..cfg.max_pages {
         let fetch_started = std::time::Instant::now();
@@ -409,7 +412,7 @@ async fn run_pages(
         }
         // A plugin that hands back the same cursor without finishing would
         // loop until max_pages; stop it early with a clear message.
-        if !seen_cursors.insert(cursor.clone()) {
+        if !seen_cursors.insert(cursor_digest(cursor.as_deref())) {
             pending.commit(env, summary, cursor.as_deref())?;
             return Err(PluginError::Contract {
                 plugin: plugin.info.name.clone(),
@@ -456,6 +459,18 @@ impl Pending<'_> {
         self.validators.clear();
         Ok(())
     }
+}
+
+/// A digest of a cursor (or of its absence) for the repeated-cursor check.
+fn cursor_digest(cursor: Option<&str>) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    match cursor {
+        None => h.update(b"\0none"),
+        Some(c) => h.update(b"\x01").update(c.as_bytes()),
+    };
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
 }
 
 /// A source's retry policy and the seed of its jitter for this run.

@@ -45,7 +45,7 @@ pub struct HtmlState {
     /// Per thread key (`t17`), at most [`MAX_THREAD_MARKS`] of them.
     #[serde(default)]
     pub threads: BTreeMap<String, ThreadMark>,
-    /// The last [`ThreadMark::seq`] handed out.
+    /// Runs started so far: the high half of every [`ThreadMark::seq`].
     #[serde(default)]
     pub seq: u64,
     /// The run in progress, if one is.
@@ -69,8 +69,11 @@ pub struct ThreadMark {
     /// carries no post numbers.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub seen: BTreeSet<String>,
-    /// When the thread last brought posts, as a counter: the marks of the
-    /// threads quiet longest are the ones forgotten first.
+    /// How recently the thread was active, as a rank: the run it was last
+    /// listed or read in (high 32 bits), then how near the top of the
+    /// boards it was in that run (low 32 bits, higher = nearer). Boards
+    /// list threads by last post, so this orders threads by activity, and
+    /// the marks of the threads quiet longest are the ones forgotten first.
     #[serde(default)]
     pub seq: u64,
 }
@@ -97,6 +100,9 @@ pub struct HtmlRun {
     pub queue: VecDeque<Task>,
     /// Requests made in this run.
     pub pages: u32,
+    /// Thread rows listed (or threads read) so far in this run.
+    #[serde(default)]
+    pub listed: u32,
     /// The most recent URLs read in this run (at most [`MAX_VISITED`]).
     #[serde(default)]
     pub visited: VecDeque<String>,
@@ -152,6 +158,9 @@ pub fn step<T: Transport>(
     state: &mut HtmlState,
     client: &Client<T>,
 ) -> Result<Step, SourceError> {
+    if state.run.is_none() {
+        state.seq += 1;
+    }
     let run = state.run.get_or_insert_with(|| HtmlRun {
         queue: VecDeque::from([Task::List {
             url: start_url.to_string(),
@@ -232,6 +241,15 @@ fn remember(visited: &mut VecDeque<String>, url: &str) {
     }
 }
 
+/// The activity rank of the next thread row listed in this run (see [`ThreadMark::seq`]).
+fn next_rank(state: &mut HtmlState) -> u64 {
+    let listed = state.run.as_mut().map_or(0, |r| {
+        r.listed = r.listed.saturating_add(1);
+        r.listed
+    });
+    state.seq << 32 | u64::from(u32::MAX - listed)
+}
+
 /// Keeps the [`MAX_THREAD_MARKS`] most recently active threads' marks (see there).
 fn forget_quiet_threads(state: &mut HtmlState) {
     let excess = state.threads.len().saturating_sub(MAX_THREAD_MARKS);
@@ -262,6 +280,10 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
     let mut changed = 0;
     for t in &page.topics {
         let key = thread_key(&t.url);
+        let rank = next_rank(state);
+        if let Some(m) = state.threads.get_mut(&key) {
+            m.seq = m.seq.max(rank);
+        }
         let mark = state.threads.get(&key);
         let unchanged = mark.is_some_and(|m| !t.token.is_empty() && m.token == t.token);
         if unchanged {
@@ -332,8 +354,11 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
             records.push(record);
         }
         mark.last_page = page_url.to_string();
-        state.seq += 1;
-        mark.seq = state.seq;
+        let rank =
+            state.seq << 32 | u64::from(u32::MAX - state.run.as_ref().map_or(0, |r| r.listed));
+        if let Some(m) = state.threads.get_mut(&key) {
+            m.seq = m.seq.max(rank);
+        }
     }
 
     match (&page.next, &task) {
@@ -403,6 +428,28 @@ mod tests {
         }
         assert!(state.threads.contains_key("t5"));
         assert!(state.threads.contains_key(&format!("t{}", n - 1)));
+    }
+
+    #[test]
+    fn threads_nearer_the_top_and_in_later_runs_rank_higher() {
+        let mut state = HtmlState {
+            seq: 1,
+            run: Some(HtmlRun::default()),
+            ..HtmlState::default()
+        };
+        let top = next_rank(&mut state);
+        let below = next_rank(&mut state);
+        assert!(
+            top > below,
+            "rows listed first (most recent posts) rank higher"
+        );
+        state.seq = 2;
+        state.run = Some(HtmlRun::default());
+        let next_run_bottom = (0..1000).map(|_| next_rank(&mut state)).last().unwrap();
+        assert!(
+            next_run_bottom > top,
+            "anything listed in a later run outranks an earlier run"
+        );
     }
 
     #[test]

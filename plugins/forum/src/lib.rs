@@ -235,6 +235,7 @@ mod tests {
             .into_iter()
             .collect(),
             pages: 4,
+            listed: 12,
             visited: ["http://h/forum/index.html".to_string()]
                 .into_iter()
                 .collect(),
