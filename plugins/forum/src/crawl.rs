@@ -48,6 +48,13 @@ pub struct HtmlState {
     /// Runs started so far: the high half of every [`ThreadMark::seq`].
     #[serde(default)]
     pub seq: u64,
+    /// Threads whose mark was forgotten, as they were when last read: a
+    /// sorted list of 64-bit FNV-1a hashes of `(thread key, row token)`,
+    /// little-endian, base64. Eight bytes a thread instead of a mark's
+    /// hundred-odd, so a board of any realistic size stays incremental: a
+    /// row without a mark whose hash is here has not changed since.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub quiet: String,
     /// The run in progress, if one is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<HtmlRun>,
@@ -92,6 +99,41 @@ pub const MAX_THREAD_MARKS: usize = 2048;
 /// Most URLs kept in a run's loop guard (the most recent ones): enough for
 /// any pagination cycle, bounded however long the run.
 pub const MAX_VISITED: usize = 512;
+
+/// Most entries in [`HtmlState::quiet`] (about 1 MiB of cursor at the
+/// limit's edge is the host's cap; 100,000 × 8 bytes in base64 is 1.07 MB,
+/// so stay below). Past it half of the entries are dropped (by hash order,
+/// so an arbitrary half): those threads are read once more if they are
+/// ever listed again, which costs requests, never records.
+pub const MAX_QUIET: usize = 90_000;
+
+fn quiet_hash(key: &str, token: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes().chain([0u8]).chain(token.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn decode_quiet(s: &str) -> Vec<u64> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(s)
+        .map(|bytes| {
+            bytes
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn encode_quiet(hashes: &[u64]) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
+}
 
 /// A crawl in progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,14 +302,25 @@ fn forget_quiet_threads(state: &mut HtmlState) {
     seqs.sort_unstable();
     let cutoff = seqs[excess - 1];
     let mut to_drop = excess;
-    state.threads.retain(|_, m| {
+    let mut quiet = decode_quiet(&state.quiet);
+    state.threads.retain(|key, m| {
         if to_drop > 0 && m.seq <= cutoff {
             to_drop -= 1;
+            // Read to its end: remember it as it was, compactly.
+            if !m.token.is_empty() {
+                quiet.push(quiet_hash(key, &m.token));
+            }
             false
         } else {
             true
         }
     });
+    quiet.sort_unstable();
+    quiet.dedup();
+    if quiet.len() > MAX_QUIET {
+        quiet.drain(..quiet.len() / 2);
+    }
+    state.quiet = encode_quiet(&quiet);
 }
 
 /// Folds one parsed page into the state: queues what it links to and
@@ -278,6 +331,7 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
 
     // Thread rows: open the changed ones, from where we stopped.
     let mut changed = 0;
+    let quiet = decode_quiet(&state.quiet);
     for t in &page.topics {
         let key = thread_key(&t.url);
         let rank = next_rank(state);
@@ -285,7 +339,10 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
             m.seq = m.seq.max(rank);
         }
         let mark = state.threads.get(&key);
-        let unchanged = mark.is_some_and(|m| !t.token.is_empty() && m.token == t.token);
+        let unchanged = match mark {
+            Some(m) => !t.token.is_empty() && m.token == t.token,
+            None => !t.token.is_empty() && quiet.binary_search(&quiet_hash(&key, &t.token)).is_ok(),
+        };
         if unchanged {
             continue;
         }
@@ -414,6 +471,7 @@ mod tests {
             state.threads.insert(
                 format!("t{i}"),
                 ThreadMark {
+                    token: format!("by someone » {i} minutes ago"),
                     last_page: format!("https://forum.example/t/{i}"),
                     max_post: 3,
                     seq: state.seq,
@@ -428,6 +486,51 @@ mod tests {
         }
         assert!(state.threads.contains_key("t5"));
         assert!(state.threads.contains_key(&format!("t{}", n - 1)));
+        // The forgotten threads are remembered compactly, as they were.
+        let quiet = decode_quiet(&state.quiet);
+        assert_eq!(quiet.len(), 5);
+        for i in 0..5 {
+            let h = quiet_hash(&format!("t{i}"), &format!("by someone » {i} minutes ago"));
+            assert!(quiet.binary_search(&h).is_ok(), "t{i} not in the quiet set");
+        }
+        // A row of a forgotten thread with the same token is unchanged; with a
+        // new token it is not.
+        let list = "http://h/forum/board-1/page-9.html";
+        let page = |token: &str| Page {
+            topics: vec![crate::page::TopicRef {
+                url: "http://h/forum/topic-0/page-1.html".into(),
+                title: "Parking".into(),
+                token: token.into(),
+            }],
+            ..Page::default()
+        };
+        let queued_threads = |state: &HtmlState| {
+            state.run.as_ref().map_or(0, |r| {
+                r.queue
+                    .iter()
+                    .filter(|t| matches!(t, Task::Thread { .. }))
+                    .count()
+            })
+        };
+        state.run = Some(HtmlRun::default());
+        let task = Task::List { url: list.into() };
+        apply(
+            &mut state,
+            task.clone(),
+            list,
+            page("by someone » 0 minutes ago"),
+        );
+        assert_eq!(
+            queued_threads(&state),
+            0,
+            "an unchanged forgotten thread is not opened"
+        );
+        apply(&mut state, task, list, page("by someone else » just now"));
+        assert_eq!(
+            queued_threads(&state),
+            1,
+            "a forgotten thread with a reply is opened"
+        );
     }
 
     #[test]
