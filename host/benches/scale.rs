@@ -357,9 +357,9 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Bytes of every file under `dir`.
-fn dir_size(dir: &Path) -> u64 {
-    let mut total = 0;
+/// Every file under `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
@@ -368,35 +368,30 @@ fn dir_size(dir: &Path) -> u64 {
         for e in entries.flatten() {
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(_) => total += e.metadata().map_or(0, |m| m.len()),
+                Ok(_) => files.push(e.path()),
                 Err(_) => {}
             }
         }
     }
-    total
+    files
+}
+
+/// Bytes of every file under `dir`.
+fn dir_size(dir: &Path) -> u64 {
+    files_under(dir)
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Read every file under `dir` and count `word` in it.
 fn scan(dir: &Path, word: &str) -> usize {
-    let mut hits = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(_) => {
-                    if let Ok(bytes) = std::fs::read(e.path()) {
-                        hits += String::from_utf8_lossy(&bytes).matches(word).count();
-                    }
-                }
-                Err(_) => {}
-            }
-        }
-    }
-    hits
+    files_under(dir)
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).matches(word).count())
+        .sum()
 }
 
 /// CPU time of this process (all threads), from `/proc/self/stat`.

@@ -744,9 +744,10 @@ pub(crate) fn check_batch(plugin: &str, page: u64, batch: &Batch) -> Result<(), 
     Ok(())
 }
 
-/// A record id fit for a message: ids are source-native numbers and slugs,
-/// but a broken plugin could put anything there, so odd ones are withheld.
-fn safe_id(id: &str) -> String {
+/// A record id fit for a message (ingestion's and `plugin check`'s): ids
+/// are source-native numbers and slugs, but a broken plugin could put
+/// anything there, so odd ones are withheld.
+pub(crate) fn safe_id(id: &str) -> String {
     if !id.is_empty()
         && id.len() <= 64
         && id

@@ -17,11 +17,15 @@
 // A test file: helpers outside `#[test]` functions panic on failure too.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use common::json_ok as ok_json;
 
 use hearken_document::{AnalysedDocument, Span, ThemeTag};
 use scraper::{ElementRef, Html, Selector};
@@ -33,27 +37,9 @@ const SCRIPT: &str = "<script>window.__pwned=1;document.documentElement.setAttri
 const IMG: &str = "<img src=x onerror=\"window.__pwned=1;document.documentElement.setAttribute('data-pwned','img')\">";
 
 fn hearken() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hearken"));
-    c.env(
-        "HEARKEN_PLUGIN_CACHE",
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-    )
-    .env_remove("HEARKEN_DATA")
-    .env_remove("HEARKEN_CONFIG")
-    .env_remove("HEARKEN_SERVE_TOKEN")
-    .current_dir(env!("CARGO_TARGET_TMPDIR"));
+    let mut c = common::hearken_cmd(&[], Path::new(env!("CARGO_TARGET_TMPDIR")));
+    c.env_remove("HEARKEN_SERVE_TOKEN");
     c
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
 }
 
 /// One demo data directory for every test in this file, with the planted

@@ -41,7 +41,7 @@ use hearken::demo::site::SiteServer;
 use hearken_sample::SampleConfig;
 use hearken_state::{RunFilter, StateStore};
 
-use common::{Kind, hearken, hearken_cmd, json_ok, sample_source, write_config};
+use common::{hearken, hearken_cmd, json_ok, three_sample_sources, write_config};
 
 /// Documents in the generated corpus: about 55 % forum posts, 35 % feed
 /// items and 10 % transcript turns.
@@ -186,15 +186,7 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
     let truth = hearken_sample::read_truth(&site).unwrap();
     assert_eq!(truth.documents.len(), manifest.documents);
     let server = SiteServer::serve_dir(&site).await.unwrap();
-    let mut sources = toml::Table::new();
-    for (name, kind) in [
-        ("forum", Kind::Forum),
-        ("feed", Kind::Feed),
-        ("board", Kind::Board),
-    ] {
-        let s = sample_source(kind, &server, &site, &manifest, &truth, None);
-        sources.insert(name.into(), s.into());
-    }
+    let sources = three_sample_sources(&server, &site, &manifest, &truth);
     let cfg_path = write_config(tmp.path(), "data", sources);
     let mut with_ingest: toml::Table =
         toml::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();

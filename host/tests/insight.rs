@@ -5,41 +5,20 @@
 // Test helpers outside #[test] functions unwrap too; a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 use std::sync::OnceLock;
 
+use common::{hearken_blocking as hearken, json_ok as json};
 use serde_json::Value;
 
-fn hearken(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(args)
-        .current_dir(cwd)
-        .env(
-            "HEARKEN_PLUGIN_CACHE",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-        )
-        .env_remove("HEARKEN_DATA")
-        .env_remove("HEARKEN_CONFIG")
-        .output()
-        .expect("run hearken")
-}
-
 fn ok(out: &Output) -> &Output {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", common::show(out));
     out
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&ok(out).stdout).expect("stdout is one JSON document")
 }
 
 /// The demo data directory, built once: (temp dir guard, data dir).

@@ -41,24 +41,17 @@
 // Test helpers outside #[test] functions unwrap too; a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use aho_corasick::AhoCorasick;
 use hearken_document::AnalysedDocument;
 
 fn hearken(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(args)
-        .current_dir(cwd)
-        .env(
-            "HEARKEN_PLUGIN_CACHE",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-        )
-        .env_remove("HEARKEN_DATA")
-        .env_remove("HEARKEN_CONFIG")
-        .env_remove("HEARKEN_LOG")
+    common::hearken_cmd(args, cwd)
         .env_remove("HEARKEN_DEBUG_PANICS")
         .stdin(Stdio::null())
         .output()

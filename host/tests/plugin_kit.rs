@@ -7,33 +7,13 @@
 // Test helpers outside #[test] functions unwrap too; a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::{hearken_blocking as hearken, show};
 use hearken_sample::SampleConfig;
-
-fn hearken(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(args)
-        .current_dir(cwd)
-        .env(
-            "HEARKEN_PLUGIN_CACHE",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-        )
-        .env_remove("HEARKEN_DATA")
-        .env_remove("HEARKEN_CONFIG")
-        .output()
-        .expect("run hearken")
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Runs `plugin check --json` and returns (exit code, report).
 fn check(args: &[&str], cwd: &Path) -> (i32, serde_json::Value) {

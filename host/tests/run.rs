@@ -19,7 +19,7 @@ use axum::routing::get;
 use hearken::demo::site::SiteServer;
 use hearken_sample::SampleConfig;
 
-use common::{Kind, hearken, json_ok, sample_source, show, write_config};
+use common::{hearken, json_ok, show, three_sample_sources, write_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_terminal_each_page_and_commit_is_a_log_line() {
@@ -28,15 +28,7 @@ async fn without_a_terminal_each_page_and_commit_is_a_log_line() {
     let manifest = hearken_sample::write_site(&SampleConfig::demo(), &site).unwrap();
     let truth = hearken_sample::read_truth(&site).unwrap();
     let server = SiteServer::serve_dir(&site).await.unwrap();
-    let mut sources = toml::Table::new();
-    for (name, kind) in [
-        ("forum", Kind::Forum),
-        ("feed", Kind::Feed),
-        ("board", Kind::Board),
-    ] {
-        let s = sample_source(kind, &server, &site, &manifest, &truth, None);
-        sources.insert(name.into(), s.into());
-    }
+    let sources = three_sample_sources(&server, &site, &manifest, &truth);
     let cfg = write_config(tmp.path(), "data", sources);
 
     // `output()` pipes stderr: not a terminal.

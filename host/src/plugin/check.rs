@@ -762,7 +762,7 @@ fn judge_first_run(report: &mut CheckReport, run: &Run, max_pages: u32) -> bool 
                 problems.push(format!(
                     "page {}: {} was already yielded on page {earlier}",
                     i + 1,
-                    describe_id(id)
+                    crate::ingest::safe_id(id)
                 ));
             } else {
                 first_page.insert(id.as_str(), i + 1);
@@ -812,7 +812,7 @@ fn resume_problems(
                 problems.push(format!(
                     "resumed {what}, page {}: {} repeats page {at} of the first run",
                     i + 1,
-                    describe_id(id)
+                    crate::ingest::safe_id(id)
                 ));
             }
         }
@@ -824,22 +824,6 @@ fn resume_problems(
         RunEnd::RepeatedCursor { page } => problems.push(format!(
             "resumed {what}: page {page} returned a cursor it had already returned"
         )),
-    }
-}
-
-/// An id fit for a message, as ingestion's messages show them: ids are
-/// source-native numbers and slugs, but a broken plugin could put anything
-/// there, so odd ones are withheld.
-fn describe_id(id: &str) -> String {
-    if !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_:./#".contains(c))
-    {
-        format!("id `{id}`")
-    } else {
-        format!("an id of {} bytes", id.len())
     }
 }
 

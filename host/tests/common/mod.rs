@@ -144,6 +144,26 @@ pub fn sample_source(
     s
 }
 
+/// One source of each kind over the sample site, unscheduled: `forum`,
+/// `feed` and `board`.
+pub fn three_sample_sources(
+    server: &SiteServer,
+    site_root: &Path,
+    manifest: &SiteManifest,
+    truth: &Truth,
+) -> toml::Table {
+    let mut sources = toml::Table::new();
+    for (name, kind) in [
+        ("forum", Kind::Forum),
+        ("feed", Kind::Feed),
+        ("board", Kind::Board),
+    ] {
+        let s = sample_source(kind, server, site_root, manifest, truth, None);
+        sources.insert(name.into(), s.into());
+    }
+    sources
+}
+
 /// Write `hearken.toml` in `dir` with `data_dir = "<data_dir>"` and
 /// `sources`; returns its path.
 pub fn write_config(dir: &Path, data_dir: &str, sources: toml::Table) -> PathBuf {

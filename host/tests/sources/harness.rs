@@ -3,7 +3,9 @@
 //! ledger say (`search`, `show`, `runs`), all through the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use crate::common::{hearken_cmd, show};
 
 use serde_json::Value;
 
@@ -13,15 +15,6 @@ pub struct Hearken {
     config: PathBuf,
     /// The source's name.
     pub source: String,
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 impl Hearken {
@@ -55,18 +48,8 @@ impl Hearken {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearken"));
-        cmd.args(args)
-            .arg("--config")
-            .arg(&self.config)
-            .current_dir(self.dir.path())
-            .env(
-                "HEARKEN_PLUGIN_CACHE",
-                PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache"),
-            )
-            .env_remove("HEARKEN_DATA")
-            .env_remove("HEARKEN_CONFIG")
-            .env_remove("HEARKEN_LOG");
+        let mut cmd = hearken_cmd(args, self.dir.path());
+        cmd.arg("--config").arg(&self.config);
         cmd
     }
 

@@ -14,6 +14,8 @@
 #![allow(clippy::unwrap_used)]
 #![recursion_limit = "256"]
 
+#[path = "../common/mod.rs"]
+mod common;
 mod forums;
 mod harness;
 mod site;

@@ -292,8 +292,10 @@ fn next_rank(state: &mut HtmlState) -> u64 {
     state.seq << 32 | u64::from(u32::MAX - listed)
 }
 
-/// Keeps the [`MAX_THREAD_MARKS`] most recently active threads' marks (see there).
-fn forget_quiet_threads(state: &mut HtmlState) {
+/// Keeps the [`MAX_THREAD_MARKS`] most recently active threads' marks (see
+/// there); the others go into the quiet set, `quiet` being
+/// [`HtmlState::quiet`] decoded.
+fn forget_quiet_threads(state: &mut HtmlState, mut quiet: Vec<u64>) {
     let excess = state.threads.len().saturating_sub(MAX_THREAD_MARKS);
     if excess == 0 {
         return;
@@ -302,7 +304,6 @@ fn forget_quiet_threads(state: &mut HtmlState) {
     seqs.sort_unstable();
     let cutoff = seqs[excess - 1];
     let mut to_drop = excess;
-    let mut quiet = decode_quiet(&state.quiet);
     state.threads.retain(|key, m| {
         if to_drop > 0 && m.seq <= cutoff {
             to_drop -= 1;
@@ -331,7 +332,13 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
 
     // Thread rows: open the changed ones, from where we stopped.
     let mut changed = 0;
-    let quiet = decode_quiet(&state.quiet);
+    // Needed only to judge thread rows, or to add to when this page's posts
+    // push the marks over their cap (a page adds at most one mark).
+    let quiet = if page.topics.is_empty() && state.threads.len() < MAX_THREAD_MARKS {
+        Vec::new()
+    } else {
+        decode_quiet(&state.quiet)
+    };
     for t in &page.topics {
         let key = thread_key(&t.url);
         let rank = next_rank(state);
@@ -454,7 +461,7 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
             }
         }
     }
-    forget_quiet_threads(state);
+    forget_quiet_threads(state, quiet);
     records
 }
 
@@ -479,7 +486,7 @@ mod tests {
                 },
             );
         }
-        forget_quiet_threads(&mut state);
+        forget_quiet_threads(&mut state, Vec::new());
         assert_eq!(state.threads.len(), MAX_THREAD_MARKS);
         for i in 0..5 {
             assert!(!state.threads.contains_key(&format!("t{i}")), "t{i} kept");
