@@ -225,7 +225,15 @@ impl Deidentifier {
     /// `known_names` are names the caller knows are people in this text (every transcript speaker,
     /// the author's handle): each is replaced wherever it occurs, whole or in parts, in any case,
     /// possessives included.
+    ///
+    /// A caller redacting many texts with the same names (every record of a batch) should build
+    /// [`KnownNames`] once and call [`Deidentifier::redact_known`].
     pub fn redact(&self, text: &str, known_names: &[&str]) -> Redacted {
+        self.redact_known(text, &KnownNames::new(known_names))
+    }
+
+    /// [`Deidentifier::redact`] with the caller's names prepared once for many texts.
+    pub fn redact_known(&self, text: &str, known: &KnownNames) -> Redacted {
         let mut cands: Vec<(Detection, Source)> = Vec::new();
 
         // Operator patterns.
@@ -252,7 +260,7 @@ impl Deidentifier {
         };
         // Names the caller knows.
         let mut toks = tokens::tokenize(text);
-        known_name_matches(text, &toks, known_names, &mut cands);
+        known_name_matches(text, &toks, known, &mut cands);
         // Words: everything claimed so far is masked from the word rules.
         let claimed: Vec<(usize, usize)> = cands
             .iter()
@@ -309,52 +317,79 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// People's names a caller knows, prepared once for many texts: each name's words as token
+/// fingerprints (with whether the word needs a capital to count, see [`known_name_matches`]) and
+/// its handles as one case-insensitive automaton.
+#[derive(Debug, Clone, Default)]
+pub struct KnownNames {
+    /// Fingerprint of a name word → whether it only counts capitalised.
+    words: HashMap<u64, bool>,
+    /// Handles, lower-cased, without a leading `@`.
+    handles: Option<AhoCorasick>,
+}
+
+impl KnownNames {
+    /// Prepares `names` (display names, handles, speaker names).
+    pub fn new(names: &[&str]) -> KnownNames {
+        let g = gazetteer::get();
+        let mut words = HashMap::new();
+        let mut handles: Vec<String> = Vec::new();
+        for name in names {
+            let name = name.trim();
+            if name.chars().count() < 2 {
+                continue;
+            }
+            let handle = name.contains(['@', '_', '.']) || name.chars().any(|c| c.is_ascii_digit());
+            if handle {
+                let h = name.trim_start_matches('@').to_ascii_lowercase();
+                if h.len() >= 2 && !handles.contains(&h) {
+                    handles.push(h);
+                }
+            }
+            for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}') {
+                let part = part.trim_matches(['\'', '\u{2019}']);
+                if part.chars().count() < 2 || !part.chars().any(char::is_alphabetic) {
+                    continue;
+                }
+                let lower = part.to_lowercase();
+                let flags = g.word(&lower);
+                let listed_name = flags & gazetteer::NAMEISH != 0;
+                if flags & (gazetteer::TITLE | gazetteer::FUNC) != 0 && !listed_name {
+                    continue;
+                }
+                let needs_cap = flags & (gazetteer::COMMON | gazetteer::FUNC) != 0;
+                words.entry(gazetteer::key(&lower)).or_insert(needs_cap);
+            }
+        }
+        let handles = (!handles.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&handles)
+                    .ok()
+            })
+            .flatten();
+        KnownNames { words, handles }
+    }
+}
+
 /// Detections for the caller's known names: each word of a name wherever it occurs as a word (any
 /// case, possessives included), and handles wherever they occur as text.
 ///
 /// Words are compared by their fingerprints against the tokens already cut, so the cost is one
-/// comparison per token and name word, with nothing built per document. A word of a name that is
-/// also a common word ("Will", "Hope") is only taken where it is capitalised and does not open a
-/// sentence, or where it is possessive.
+/// look-up per token, with nothing built per document. A word of a name that is also a common word
+/// ("Will", "Hope") is only taken where it is capitalised and does not open a sentence, or where it
+/// is possessive.
 fn known_name_matches(
     text: &str,
     toks: &tokens::Tokens,
-    known: &[&str],
+    known: &KnownNames,
     out: &mut Vec<(Detection, Source)>,
 ) {
-    let g = gazetteer::get();
-    let mut parts: Vec<(u64, bool)> = Vec::new();
-    let mut handles: Vec<String> = Vec::new();
-    for name in known {
-        let name = name.trim();
-        if name.chars().count() < 2 {
-            continue;
-        }
-        let handle = name.contains(['@', '_', '.']) || name.chars().any(|c| c.is_ascii_digit());
-        if handle {
-            let h = name.trim_start_matches('@').to_ascii_lowercase();
-            if h.len() >= 2 {
-                handles.push(h);
-            }
-        }
-        for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}') {
-            let part = part.trim_matches(['\'', '\u{2019}']);
-            if part.chars().count() < 2 || !part.chars().any(char::is_alphabetic) {
-                continue;
-            }
-            let lower = part.to_lowercase();
-            let flags = g.word(&lower);
-            let listed_name = flags & gazetteer::NAMEISH != 0;
-            if flags & (gazetteer::TITLE | gazetteer::FUNC) != 0 && !listed_name {
-                continue;
-            }
-            let needs_cap = flags & (gazetteer::COMMON | gazetteer::FUNC) != 0;
-            parts.push((gazetteer::key(&lower), needs_cap));
-        }
-    }
-    if !parts.is_empty() {
+    if !known.words.is_empty() {
         for t in &toks.toks {
-            let Some(&(_, needs_cap)) = parts.iter().find(|(k, _)| *k == t.key) else {
+            let Some(&needs_cap) = known.words.get(&t.key) else {
                 continue;
             };
             if needs_cap && !(t.is_capitalised() && (!t.sent_start || t.possessive)) {
@@ -366,26 +401,26 @@ fn known_name_matches(
             ));
         }
     }
-    if !handles.is_empty() {
-        // ASCII lower-casing keeps every byte offset where it was.
-        let low = text.to_ascii_lowercase();
+    if let Some(handles) = &known.handles {
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        for h in &handles {
-            for (pos, _) in low.match_indices(h.as_str()) {
-                let end = pos + h.len();
-                if word(text[..pos].chars().next_back()) || word(text[end..].chars().next()) {
-                    continue;
-                }
-                let start = if text[..pos].ends_with('@') {
-                    pos - 1
-                } else {
-                    pos
-                };
-                out.push((
-                    Detection::new(start, end, IdentifierKind::Handle),
-                    Source::Known,
-                ));
+        // Overlapping: every occurrence of every handle, as one search per handle would find.
+        for m in handles.find_overlapping_iter(text) {
+            let (pos, end) = (m.start(), m.end());
+            if !text.is_char_boundary(pos) || !text.is_char_boundary(end) {
+                continue;
             }
+            if word(text[..pos].chars().next_back()) || word(text[end..].chars().next()) {
+                continue;
+            }
+            let start = if text[..pos].ends_with('@') {
+                pos - 1
+            } else {
+                pos
+            };
+            out.push((
+                Detection::new(start, end, IdentifierKind::Handle),
+                Source::Known,
+            ));
         }
     }
 }

@@ -1,11 +1,17 @@
 //! Ingestion: one pass of one source, from plugin to index to cursor.
 //!
 //! ```text
-//! loop:  fetch(config, cursor) ─▶ check the batch ─▶ pipeline (all cores) ─▶ upsert ─┐
-//!        ▲                                                                         │
-//!        └── every COMMIT_EVERY documents or commit interval, and at the end:
-//!            commit index ─▶ commit cursor
+//! fetcher:  fetch(config, cursor) ─▶ check the batch ─▶ ┐  (plugin, one page ahead)
+//!                                                       ▼
+//! indexer:  pipeline (all cores) ─▶ upsert ─▶ every COMMIT_EVERY documents or
+//!           commit interval, and at the end: commit index ─▶ commit cursor
 //! ```
+//!
+//! The two halves run at once: while the pipeline analyses page *n*, the
+//! plugin is already fetching and parsing page *n + 1* (a page's cursor
+//! comes back with its batch, so the next call need not wait for the
+//! index). A small bounded channel between them keeps memory flat when one
+//! side is slower.
 //!
 //! The cursor only moves after the index commit that covers the documents
 //! fetched with it, in one state-store transaction with the run's counts. A
@@ -16,7 +22,7 @@
 //! A batch that breaks the contract (a record without an id, a URL that is
 //! not a URL, a time that is not RFC 3339, the same id twice) fails the run
 //! with an error naming the record and the field — never quoting its text.
-//! What was committed before stays committed.
+//! The pages before it are committed with their cursor, as on any failure.
 //!
 //! # Transient failures
 //!
@@ -48,8 +54,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use rayon::prelude::*;
+use tokio::sync::{mpsc, watch};
 
+use hearken_deid::KnownNames;
 use hearken_document::AnalysedDocument;
 use hearken_index::{Index, IndexWriter, UpsertOutcome};
 use hearken_state::{PageProgress, RunStatus, StateStore, Validators};
@@ -329,7 +337,140 @@ async fn run_pages(
         },
         seed: backoff::seed(name, run.as_str()),
     };
-    let mut cursor = env.state.cursor(name)?;
+    let cursor = env.state.cursor(name)?;
+    let (pages_tx, pages_rx) = mpsc::channel(FETCH_AHEAD);
+    let fetcher = Fetcher {
+        env,
+        name,
+        cfg,
+        plugin,
+        ctx: &ctx,
+        limits,
+        config_json: &config_json,
+        retry: &retry,
+        stop,
+    };
+    let mut retries = 0;
+    let (fetched, indexed) = tokio::join!(
+        fetcher.run(cursor.clone(), pages_tx, &mut retries),
+        index_pages(env, name, run, &from, cursor, pages_rx, summary),
+    );
+    summary.retries += retries;
+    // An index or state-store failure is the more fundamental one: the
+    // fetcher only stopped because the indexer went away.
+    indexed?;
+    fetched
+}
+
+/// Pages fetched ahead of the indexer: the plugin works on the next page
+/// while the pipeline analyses this one (they use different cores), and
+/// at most this many pages wait in between, so memory stays bounded.
+const FETCH_AHEAD: usize = 2;
+
+/// One accepted `fetch`, on its way from the fetcher to the indexer.
+struct FetchedPage {
+    batch: Batch,
+    validators: Vec<(String, Validators)>,
+}
+
+/// The fetching half of a run: calls the plugin page after page, checks
+/// each batch against the contract and hands it to the indexer. It never
+/// touches the index or the cursor store; the indexer commits what it was
+/// handed, so what a failure here leaves behind is every page before it.
+struct Fetcher<'a> {
+    env: &'a IngestEnv,
+    name: &'a str,
+    cfg: &'a SourceConfig,
+    plugin: &'a LoadedPlugin,
+    ctx: &'a CallContext,
+    limits: CallLimits,
+    config_json: &'a str,
+    retry: &'a Retry,
+    stop: &'a StopFlag,
+}
+
+impl Fetcher<'_> {
+    async fn run(
+        self,
+        mut cursor: Option<String>,
+        pages: mpsc::Sender<FetchedPage>,
+        retries: &mut u64,
+    ) -> Result<Ended, IngestError> {
+        // Cursors seen this run, as 128-bit digests: a crawl's cursor can
+        // be hundreds of KiB, and a run makes thousands of calls, so
+        // keeping the strings themselves cost gigabytes.
+        let mut seen_cursors: HashSet<[u8; 16]> = HashSet::new();
+        for page in 0..self.cfg.max_pages {
+            let fetch_started = std::time::Instant::now();
+            let fetched = fetch_with_retries(
+                self.env,
+                self.plugin,
+                self.ctx,
+                self.limits,
+                self.config_json,
+                cursor.as_deref(),
+                self.retry,
+                retries,
+                self.stop,
+            )
+            .await;
+            self.env
+                .pipeline
+                .clock()
+                .add(Stage::Plugin, fetch_started.elapsed());
+            // `None`: stopped during a backoff wait.
+            let Some((batch, validators)) = fetched? else {
+                return Ok(Ended::Stopped);
+            };
+            check_batch(&self.plugin.info.name, page, &batch)?;
+            let exhausted = batch.exhausted;
+            if let Some(next) = &batch.cursor {
+                cursor = Some(next.clone());
+            }
+            if pages.send(FetchedPage { batch, validators }).await.is_err() {
+                // The indexer failed; its error is the run's.
+                return Ok(Ended::Finished);
+            }
+            if exhausted {
+                return Ok(Ended::Finished);
+            }
+            if self.stop.is_stopped() {
+                return Ok(Ended::Stopped);
+            }
+            // A plugin that hands back the same cursor without finishing
+            // would loop until max_pages; stop it early with a clear
+            // message.
+            if !seen_cursors.insert(cursor_digest(cursor.as_deref())) {
+                return Err(PluginError::Contract {
+                    plugin: self.plugin.info.name.clone(),
+                    reason: format!("page {} returned a cursor it had already returned without saying it was exhausted", page + 1),
+                }
+                .into());
+            }
+        }
+        tracing::warn!(
+            source = self.name,
+            "stopped after max_pages = {} fetch calls; the next run resumes from the cursor",
+            self.cfg.max_pages
+        );
+        Ok(Ended::Finished)
+    }
+}
+
+/// The indexing half of a run: analyses and upserts each page the fetcher
+/// hands over, in order, and commits the index and then the cursor of the
+/// last page it indexed — every [`COMMIT_EVERY`] documents or commit
+/// interval, on the plugin's last page, and when the fetcher stops for any
+/// reason (so a failure keeps the pages before it).
+async fn index_pages(
+    env: &IngestEnv,
+    name: &str,
+    run: &hearken_state::RunId,
+    from: &Provenance,
+    mut cursor: Option<String>,
+    mut pages: mpsc::Receiver<FetchedPage>,
+    summary: &mut RunSummary,
+) -> Result<(), IngestError> {
     let mut pending = Pending {
         run,
         source: name,
@@ -337,41 +478,9 @@ async fn run_pages(
         validators: Vec::new(),
     };
     let mut pending_cursor_dirty = false;
-    // Cursors seen this run, as 128-bit digests: a crawl's cursor can be
-    // hundreds of KiB, and a run makes thousands of calls, so keeping the
-    // strings themselves cost gigabytes.
-    let mut seen_cursors: HashSet<[u8; 16]> = HashSet::new();
     let mut last_commit = std::time::Instant::now();
-    for page in 0..cfg.max_pages {
-        let fetch_started = std::time::Instant::now();
-        let fetched = fetch_with_retries(
-            env,
-            plugin,
-            &ctx,
-            limits,
-            &config_json,
-            cursor.as_deref(),
-            &retry,
-            summary,
-            stop,
-        )
-        .await;
-        env.pipeline
-            .clock()
-            .add(Stage::Plugin, fetch_started.elapsed());
-        let (batch, validators) = match fetched {
-            Ok(Some(fetched)) => fetched,
-            Ok(None) | Err(_) => {
-                // Stopped during a backoff wait, or failed for good: keep
-                // what the earlier pages brought.
-                if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
-                    pending.commit(env, summary, cursor.as_deref())?;
-                }
-                return fetched.map(|_| Ended::Stopped);
-            }
-        };
+    while let Some(FetchedPage { batch, validators }) = pages.recv().await {
         summary.pages += 1;
-        check_batch(&plugin.info.name, page, &batch)?;
         let Batch {
             records,
             cursor: next,
@@ -379,7 +488,7 @@ async fn run_pages(
         } = batch;
         let page_records = records.len() as u64;
         summary.records += page_records;
-        let progress = index_records(env, records, &from).await?;
+        let progress = index_records(env, records, from).await?;
         pending.docs += (progress.new + progress.updated) as usize;
         // The call's pages are in the index writer now: their validators
         // may be stored with the commit that makes them durable.
@@ -401,35 +510,11 @@ async fn run_pages(
             pending_cursor_dirty = false;
             last_commit = std::time::Instant::now();
         }
-        if exhausted {
-            return Ok(Ended::Finished);
-        }
-        if stop.is_stopped() {
-            if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
-                pending.commit(env, summary, cursor.as_deref())?;
-            }
-            return Ok(Ended::Stopped);
-        }
-        // A plugin that hands back the same cursor without finishing would
-        // loop until max_pages; stop it early with a clear message.
-        if !seen_cursors.insert(cursor_digest(cursor.as_deref())) {
-            pending.commit(env, summary, cursor.as_deref())?;
-            return Err(PluginError::Contract {
-                plugin: plugin.info.name.clone(),
-                reason: format!("page {} returned a cursor it had already returned without saying it was exhausted", page + 1),
-            }
-            .into());
-        }
     }
     if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
         pending.commit(env, summary, cursor.as_deref())?;
     }
-    tracing::warn!(
-        source = name,
-        "stopped after max_pages = {} fetch calls; the next run resumes from the cursor",
-        cfg.max_pages
-    );
-    Ok(Ended::Finished)
+    Ok(())
 }
 
 /// What a run has indexed but not yet committed: documents in the index
@@ -492,7 +577,7 @@ async fn fetch_with_retries(
     config_json: &str,
     cursor: Option<&str>,
     retry: &Retry,
-    summary: &mut RunSummary,
+    retries: &mut u64,
     stop: &StopFlag,
 ) -> Result<Option<(Batch, Vec<(String, Validators)>)>, IngestError> {
     let run_id = ctx.requester.run_id.as_deref().unwrap_or_default();
@@ -525,7 +610,7 @@ async fn fetch_with_retries(
             };
             return Err(IngestError::GaveUp { retries: made, why });
         };
-        summary.retries += 1;
+        *retries += 1;
         tracing::warn!(
             source = %ctx.requester.source,
             attempt,
@@ -661,39 +746,14 @@ pub fn analyse_batch(
         set
     };
     let known: Vec<&str> = names.iter().map(String::as_str).collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(records.len().max(1));
-    if threads <= 1 || records.len() < 16 {
-        return records
-            .into_iter()
-            .map(|r| pipeline.process(r, &known, from))
-            .collect();
-    }
-    let chunk = records.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<Record>> = Vec::new();
-    let mut it = records.into_iter().peekable();
-    while it.peek().is_some() {
-        chunks.push(it.by_ref().take(chunk).collect());
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|part| {
-                let known = &known;
-                scope.spawn(move || {
-                    part.into_iter()
-                        .map(|r| pipeline.process(r, known, from))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    let known = KnownNames::new(&known);
+    // Rayon's pool lives as long as the process: a page's records are
+    // shared among threads that already exist, instead of spawning threads
+    // for every page. `collect` keeps the records' order.
+    records
+        .into_par_iter()
+        .map(|r| pipeline.process(r, &known, from))
+        .collect()
 }
 
 /// Check a batch against the contract before anything is indexed.

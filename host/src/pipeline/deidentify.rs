@@ -27,7 +27,7 @@
 
 use std::collections::BTreeMap;
 
-use hearken_deid::{Deidentifier, PseudonymKey};
+use hearken_deid::{Deidentifier, KnownNames, PseudonymKey};
 
 /// The de-identifier and the pseudonym key, built once.
 #[derive(Debug)]
@@ -73,11 +73,11 @@ pub fn deidentify(
     stage: &DeidStage,
     source: &str,
     raw: &RawFields<'_>,
-    known_names: &[&str],
+    known_names: &KnownNames,
 ) -> Deidentified {
     let mut redactions: BTreeMap<String, u32> = BTreeMap::new();
     let mut redact = |text: &str| {
-        let r = stage.deid.redact(text, known_names);
+        let r = stage.deid.redact_known(text, known_names);
         for (kind, n) in &r.counts {
             *redactions.entry(kind.as_str().to_string()).or_default() += n;
         }
@@ -294,7 +294,7 @@ mod tests {
             extra: &extra,
             author: Some("jen_k82"),
         };
-        let out = deidentify(&s, "forum", &raw, &["Dana"]);
+        let out = deidentify(&s, "forum", &raw, &KnownNames::new(&["Dana"]));
         for leaked in [
             "Dana",
             "Larkspur",
@@ -309,11 +309,11 @@ mod tests {
         let author = out.author.clone().unwrap();
         assert_eq!(
             Some(author.clone()),
-            deidentify(&s, "forum", &raw, &["Dana"]).author
+            deidentify(&s, "forum", &raw, &KnownNames::new(&["Dana"])).author
         );
         assert_ne!(
             Some(author),
-            deidentify(&s, "other-forum", &raw, &["Dana"]).author
+            deidentify(&s, "other-forum", &raw, &KnownNames::new(&["Dana"])).author
         );
         assert!(
             out.redactions.get("email").copied().unwrap_or(0) >= 1,

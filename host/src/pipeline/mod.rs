@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 
 use hearken_analysis::Analyzer;
 use hearken_analysis::sentences;
+use hearken_deid::KnownNames;
 use hearken_document::AnalysedDocument;
 
 use crate::plugin::bindings::{BodyFormat, Record, RecordKind};
@@ -96,7 +97,7 @@ impl Pipeline {
     pub fn process(
         &self,
         record: Record,
-        known_names: &[&str],
+        known_names: &KnownNames,
         from: &Provenance,
     ) -> AnalysedDocument {
         // 1. normalize
@@ -267,7 +268,7 @@ mod tests {
             Some("at://did:plc:aaaabbbbccccddddeeeeffff/app.bsky.feed.post/3kroot".into());
         r.parent_id = r.thread_id.clone();
         r.author = Some("margo-w.bsky.social".into());
-        let doc = p.process(r.clone(), &["margo-w.bsky.social"], &from);
+        let doc = p.process(r.clone(), &KnownNames::new(&["margo-w.bsky.social"]), &from);
         let stored = serde_json::to_string(&doc).unwrap();
         for raw in [
             "margo-w",
@@ -293,7 +294,7 @@ mod tests {
             doc.redactions
         );
         // Stable: the same record gets the same id on the next run.
-        assert_eq!(p.process(r, &[], &from).id, doc.id);
+        assert_eq!(p.process(r, &KnownNames::default(), &from).id, doc.id);
     }
 
     #[test]
@@ -307,7 +308,7 @@ mod tests {
         };
         let doc = p.process(
             record("<p>My husband Mark drives me 3 hours to every visit and I'm scared of the side effects. Call me at 555-301-2288.</p>"),
-            &["margo_w"],
+            &KnownNames::new(&["margo_w"]),
             &from,
         );
         assert_eq!(doc.id, "forum:p17");

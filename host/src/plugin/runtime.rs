@@ -268,6 +268,31 @@ impl PluginRuntime {
             &'a mut Store<HostState>,
         ) -> std::pin::Pin<
             Box<dyn std::future::Future<Output = wasmtime::Result<R>> + Send + 'a>,
+        > + Send
+        + 'static,
+    ) -> Result<R, PluginError> {
+        // Each call is a task of its own, so a plugin's compute runs on
+        // whichever runtime thread is free. Callers that poll several
+        // sources' calls from one task (`join_all` over a run's sources)
+        // would otherwise run every plugin on one thread, one at a time.
+        let engine = self.engine.clone();
+        let plugin = plugin.clone();
+        let task = CallTask(tokio::spawn(async move {
+            Self::call_in_task(&engine, &plugin, ctx, limits, f).await
+        }));
+        task.await
+    }
+
+    async fn call_in_task<R: Send + 'static>(
+        engine: &Engine,
+        plugin: &LoadedPlugin,
+        ctx: CallContext,
+        limits: CallLimits,
+        f: impl for<'a> FnOnce(
+            &'a Source,
+            &'a mut Store<HostState>,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = wasmtime::Result<R>> + Send + 'a>,
         >,
     ) -> Result<R, PluginError> {
         let name = plugin.info.name.clone();
@@ -287,7 +312,7 @@ impl PluginRuntime {
             },
             ctx,
         };
-        let mut store = Store::new(&self.engine, state);
+        let mut store = Store::new(engine, state);
         store.limiter(|s| &mut s.limiter);
         let deadline = Instant::now() + limits.time;
         store.set_epoch_deadline(1);
@@ -317,6 +342,34 @@ impl PluginRuntime {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(err)) => Err(classify_trap(&name, err, memory_cap_hit, limits)),
         }
+    }
+}
+
+/// A plugin call running as its own task. Dropping it (the caller gave up
+/// waiting, or its run was cancelled) aborts the call at its next yield:
+/// a call nobody waits for must not go on using the network and a core.
+struct CallTask<R>(tokio::task::JoinHandle<Result<R, PluginError>>);
+
+impl<R> Drop for CallTask<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<R> std::future::Future for CallTask<R> {
+    type Output = Result<R, PluginError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(PluginError::Engine(format!(
+                    "the plugin call's task ended abnormally: {e}"
+                )))
+            })
+        })
     }
 }
 

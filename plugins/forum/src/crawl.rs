@@ -1,4 +1,4 @@
-//! Crawling an HTML forum one page per `fetch`, resumable from the cursor.
+//! Crawling an HTML forum one page per [`step`], resumable from the cursor.
 //!
 //! The host runs each `fetch` in a fresh instance, so the crawl is a state
 //! machine whose whole state is the cursor ([`HtmlState`]):
@@ -11,8 +11,9 @@
 //!   rise through a thread on all three engines, so the mark is exact even
 //!   if a reply arrives while the crawl is inside the thread.
 //! * **Per run** ([`HtmlRun`]): a work queue of list and thread pages, the
-//!   pages fetched so far and the URLs visited (a loop guard). Each `fetch`
-//!   takes one task and makes one request. New tasks go to the *front*, so
+//!   pages fetched so far and the URLs visited (a loop guard). Each step
+//!   takes one task and makes one request (a `fetch` takes several steps,
+//!   see [`crate::steps`]). New tasks go to the *front*, so
 //!   a board's threads are read before its next page and the queue stays
 //!   as short as one page's links. When the queue is empty the run is over
 //!   and the batch says `exhausted`.

@@ -8,17 +8,18 @@
 //! * [`profile`], [`page`], [`crawl`]: HTML forums. A [`profile::Profile`]
 //!   is an engine's selectors, [`page::parse_page`] reads one page with it
 //!   (pure: HTML in, links and posts out), and [`crawl::step`] walks the
-//!   site one page per `fetch`.
+//!   site one page at a time.
 //! * [`run`]: one `fetch`, generic over the HTTP [`Transport`] so the whole
 //!   plugin runs natively in tests against an in-memory site
 //!   ([`hearken_plugin_sdk::http::MemorySite`]); the component passes the
 //!   host's `http-get`.
 //!
 //! All state lives in the cursor ([`ForumCursor`]): the host creates a fresh
-//! instance for every call. One call makes one request (a Discourse topic
-//! with posts missing from its first page makes one more per 50 posts) and
-//! returns that page's records; the host calls again until a batch says
-//! `exhausted`. The next scheduled run starts from the same cursor and reads
+//! instance for every call. One call reads up to [`PAGES_PER_FETCH`] pages
+//! (one request each; a Discourse topic with posts missing from its first
+//! page makes one more per 50 posts), stopping early at
+//! [`RECORDS_PER_FETCH`] records or [`TIME_PER_FETCH`], and returns their
+//! records; the host calls again until a batch says `exhausted`. The next scheduled run starts from the same cursor and reads
 //! only new threads and new posts, so a run against an unchanged site
 //! yields no records.
 //!
@@ -29,8 +30,9 @@
 use hearken_plugin_sdk::cursor::{self, CursorState};
 use hearken_plugin_sdk::date::DateOptions;
 use hearken_plugin_sdk::http::{Client, HostTransport, Transport};
-use hearken_plugin_sdk::{Batch, PluginInfo, Source, SourceError, config as sdk_config};
+use hearken_plugin_sdk::{Batch, PluginInfo, Record, Source, SourceError, config as sdk_config};
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 use time::UtcOffset;
 
 pub mod config;
@@ -113,14 +115,21 @@ pub fn run<T: Transport>(
                 Some(ForumCursor::Discourse(s)) => s,
                 Some(ForumCursor::Html(_)) => return Err(engine_changed()),
             };
-            let step = discourse::step(
-                &config.start_url,
-                config.category.as_deref(),
-                config.max_pages_per_run,
+            let (records, exhausted) = steps(
                 &mut state,
-                &client,
+                |state| {
+                    discourse::step(
+                        &config.start_url,
+                        config.category.as_deref(),
+                        config.max_pages_per_run,
+                        state,
+                        &client,
+                    )
+                    .map(|step| (step.records, step.exhausted))
+                },
+                |state| state.run.is_none(),
             )?;
-            (step.records, step.exhausted, ForumCursor::Discourse(state))
+            (records, exhausted, ForumCursor::Discourse(state))
         }
         engine => {
             let mut state = match previous {
@@ -134,15 +143,22 @@ pub fn run<T: Transport>(
                 day_first: config.day_first,
                 now: Some(now),
             };
-            let step = crawl::step(
-                &config.start_url,
-                config.max_pages_per_run,
-                &profile,
-                &dates,
+            let (records, exhausted) = steps(
                 &mut state,
-                &client,
+                |state| {
+                    crawl::step(
+                        &config.start_url,
+                        config.max_pages_per_run,
+                        &profile,
+                        &dates,
+                        state,
+                        &client,
+                    )
+                    .map(|step| (step.records, step.exhausted))
+                },
+                |state| state.run.is_none(),
             )?;
-            (step.records, step.exhausted, ForumCursor::Html(state))
+            (records, exhausted, ForumCursor::Html(state))
         }
     };
     let cursor = cursor::encode(&state);
@@ -151,6 +167,59 @@ pub fn run<T: Transport>(
     } else {
         Batch::more(records, cursor)
     })
+}
+
+/// Most requests one `fetch` makes: each call costs a fresh instance and a
+/// decode and encode of the cursor (which holds thousands of thread marks
+/// on a big board), so reading a few pages per call instead of one makes a
+/// crawl several times cheaper.
+pub const PAGES_PER_FETCH: u32 = 8;
+/// A call stops adding pages once it holds this many records…
+pub const RECORDS_PER_FETCH: usize = 200;
+/// …or has spent this long: a slow or rate-limited site keeps each call
+/// short, well inside the host's time budget for a call.
+pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
+
+/// Runs `step` (one page of the crawl) up to [`PAGES_PER_FETCH`] times.
+///
+/// Only the first page of a call may end it abnormally. A later page that
+/// fails, or that stops the run short of its end (`finished` says whether
+/// the run really ended: a page cap or a failing site leave it open), is
+/// undone — `state` goes back to before it — and the call returns the pages
+/// before it, saying there is more. The next call then meets that page
+/// first, on its own, and reports it exactly as a one-page call would: an
+/// error, or the empty exhausted batch by which the host recognises a site
+/// in trouble and retries with backoff. So no page's records are lost to a
+/// later page's failure. (An undone page never got a 200 response whose
+/// validators the host could keep: the failures above are all before or
+/// instead of one.)
+pub(crate) fn steps<S: Clone>(
+    state: &mut S,
+    mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, bool), SourceError>,
+    finished: impl Fn(&S) -> bool,
+) -> Result<(Vec<Record>, bool), SourceError> {
+    let started = Instant::now();
+    let (mut records, mut exhausted) = step(state)?;
+    let mut pages = 1;
+    while !exhausted
+        && pages < PAGES_PER_FETCH
+        && records.len() < RECORDS_PER_FETCH
+        && started.elapsed() < TIME_PER_FETCH
+    {
+        let before = state.clone();
+        match step(state) {
+            Ok((more, done)) if !done || finished(state) => {
+                records.extend(more);
+                exhausted = done;
+                pages += 1;
+            }
+            _ => {
+                *state = before;
+                break;
+            }
+        }
+    }
+    Ok((records, exhausted))
 }
 
 fn engine_changed() -> SourceError {
@@ -188,6 +257,118 @@ mod tests {
         assert_eq!(info.hosts, vec!["*".to_string()]);
         let schema: serde_json::Value = serde_json::from_str(&info.config_schema).unwrap();
         assert_eq!(schema["type"], "object");
+    }
+
+    /// A toy crawl for [`steps`]: the state counts pages read and whether
+    /// the run is open; `script[i]` is what reading page `i` does.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Toy {
+        pages: usize,
+        open: bool,
+    }
+
+    #[derive(Clone, Copy)]
+    enum Page {
+        /// Two records, more to come.
+        More,
+        /// One record, and the run is over.
+        Last,
+        /// The site failed: nothing, "exhausted", the run stays open.
+        SiteFailing,
+        /// A hard error.
+        Denied,
+    }
+
+    fn toy_step(
+        script: &[Page],
+    ) -> impl FnMut(&mut Toy) -> Result<(Vec<Record>, bool), SourceError> + '_ {
+        move |toy: &mut Toy| {
+            let page = script[toy.pages];
+            toy.pages += 1;
+            let rec = |n: usize| {
+                Record::new(
+                    format!("p{}-{n}", toy.pages),
+                    "https://f.example/t",
+                    hearken_plugin_sdk::RecordKind::Post,
+                    "x",
+                )
+            };
+            match page {
+                Page::More => Ok((vec![rec(1), rec(2)], false)),
+                Page::Last => {
+                    toy.open = false;
+                    Ok((vec![rec(1)], true))
+                }
+                Page::SiteFailing => Ok((Vec::new(), true)),
+                Page::Denied => Err(SourceError::Http("denied".into())),
+            }
+        }
+    }
+
+    fn toy_call(toy: &mut Toy, script: &[Page]) -> Result<(Vec<Record>, bool), SourceError> {
+        steps(toy, toy_step(script), |t| !t.open)
+    }
+
+    #[test]
+    fn a_call_reads_several_pages_up_to_the_cap() {
+        let script = [Page::More; 20];
+        let mut toy = Toy {
+            pages: 0,
+            open: true,
+        };
+        let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
+        assert_eq!(toy.pages, PAGES_PER_FETCH as usize);
+        assert_eq!(records.len(), 2 * PAGES_PER_FETCH as usize);
+        assert!(!exhausted);
+    }
+
+    #[test]
+    fn a_call_ends_with_the_run() {
+        let script = [Page::More, Page::More, Page::Last, Page::More];
+        let mut toy = Toy {
+            pages: 0,
+            open: true,
+        };
+        let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
+        assert!(exhausted);
+        assert_eq!(records.len(), 5);
+        assert_eq!(
+            toy,
+            Toy {
+                pages: 3,
+                open: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_later_page_that_fails_is_left_to_the_next_call() {
+        for failure in [Page::SiteFailing, Page::Denied] {
+            let script = [Page::More, Page::More, failure];
+            let mut toy = Toy {
+                pages: 0,
+                open: true,
+            };
+            // The pages before the failure arrive, with "more to come", and
+            // the failing page is undone.
+            let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
+            assert_eq!(records.len(), 4);
+            assert!(!exhausted);
+            assert_eq!(
+                toy,
+                Toy {
+                    pages: 2,
+                    open: true
+                }
+            );
+            // The next call meets it first and reports it as a one-page call
+            // would: the host sees the empty exhausted batch, or the error.
+            match (failure, toy_call(&mut toy, &script)) {
+                (Page::SiteFailing, Ok((records, true))) => assert!(records.is_empty()),
+                (Page::Denied, Err(SourceError::Http(m))) => assert_eq!(m, "denied"),
+                _ => panic!("the failing page was not reported on its own"),
+            }
+        }
     }
 
     #[test]
