@@ -487,7 +487,7 @@ pub fn build(
             ctx.generated_from.clone()
         },
         algorithm: format!(
-            "k-means on per-author feature vectors, each scaled to unit length so that distance is cosine dissimilarity: k-means++ seeding from a ChaCha8 stream (seed {}), best of {} restarts by within-cluster sum of squares, at most {} Lloyd iterations",
+            "k-means on per-author feature vectors, each scaled to unit length (squared distance between two authors = 2 − 2 × their cosine similarity): k-means++ seeding from a ChaCha8 stream (seed {}), best of {} restarts by within-cluster sum of squares, at most {} Lloyd iterations",
             cfg.seed,
             cfg.restarts,
             cluster::MAX_ITER
