@@ -487,7 +487,7 @@ pub fn build(
             ctx.generated_from.clone()
         },
         algorithm: format!(
-            "k-means on per-author feature vectors: k-means++ seeding from a ChaCha8 stream (seed {}), best of {} restarts by within-cluster sum of squares, at most {} Lloyd iterations",
+            "k-means on per-author feature vectors, each scaled to unit length (squared distance between two authors = 2 − 2 × their cosine similarity): k-means++ seeding from a ChaCha8 stream (seed {}), best of {} restarts by within-cluster sum of squares, at most {} Lloyd iterations",
             cfg.seed,
             cfg.restarts,
             cluster::MAX_ITER
@@ -550,6 +550,30 @@ pub fn build(
     }
     report.quotes_verified = report.quotes().len();
     Ok(report)
+}
+
+/// The feature rows [`build`] clusters, one per unit (author pseudonym, or
+/// `doc:{id}` for a document without an author), sorted by key: weighted
+/// and scaled to unit length exactly as `build` does it (the blocks are
+/// listed in [`Method::features`]). For evaluation, e.g. to ask how well a
+/// classifier told the true segments could do on the same features.
+pub fn unit_features(docs: &[AnalysedDocument], themes: &[ThemeInfo]) -> Vec<(String, Vec<f64>)> {
+    let mut sorted: Vec<&AnalysedDocument> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let codebook: Vec<String> = themes
+        .iter()
+        .map(|t| t.id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let units = features::units(&sorted);
+    let vocab = features::vocab(&sorted, &codebook);
+    let x = features::features(&sorted, &units, &vocab);
+    units
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| (u.key, x.row(i).to_vec()))
+        .collect()
 }
 
 /// Cluster the units and say how k was chosen.

@@ -24,6 +24,21 @@
 //! the main themes. Themes lead (weight 1) because they are what a
 //! recruitment team acts on; stages, cues and sentiment refine (0.5 each,
 //! i.e. a quarter of the squared-distance weight).
+//!
+//! Finally each row is scaled to unit Euclidean length (a row of zeros, a
+//! unit that says nothing the codebook recognises, stays zero), so k-means
+//! compares *directions* — what an author talks about, in what mix — and
+//! not lengths. The length of a row is mostly how theme-dense the author's
+//! documents are: a long forum post names three or four themes, a short
+//! public post or a spoken turn one, and the same person writes both.
+//! Without the scaling, "writes long posts" competes with "worries about
+//! side effects" as a reason to be in a persona; with it, the squared
+//! distance between two rows is 2 − 2 × their cosine similarity, the usual
+//! measure for comparing text profiles (Dhillon & Modha 2001, spherical
+//! k-means). On the five planted corpora of `hearken eval personas` in the
+//! README it raised the supervised ceiling on every one and the adjusted
+//! Rand index on four (mean 0.712 → 0.773); on the fifth the silhouette
+//! then preferred k = 6 by a hair.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,7 +144,18 @@ pub(crate) fn vocab(docs: &[&AnalysedDocument], codebook: &[String]) -> Vocab {
     }
 }
 
-/// Build the weighted feature matrix for `units`.
+/// Scale `row` to unit Euclidean length in place; a zero row stays zero.
+fn unit_length(row: &mut [f64]) {
+    let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        for x in row.iter_mut() {
+            *x /= norm;
+        }
+    }
+}
+
+/// Build the weighted feature matrix for `units`, each row scaled to unit
+/// length (see the module documentation).
 pub(crate) fn features(docs: &[&AnalysedDocument], units: &[Unit], vocab: &Vocab) -> Features {
     let nt = vocab.themes.len();
     let ns = vocab.stages.len();
@@ -189,6 +215,10 @@ pub(crate) fn features(docs: &[&AnalysedDocument], units: &[Unit], vocab: &Vocab
                 }
             }
         }
+    }
+
+    for row in data.chunks_mut(cols.max(1)) {
+        unit_length(row);
     }
 
     let blocks = vec![

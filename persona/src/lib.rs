@@ -12,7 +12,8 @@
 //!
 //! ```text
 //! documents ──▶ units (one per author; authorless documents stand alone)
-//!           ──▶ features (theme shares, theme sentiment, journey stages, cues)
+//!           ──▶ features (theme shares, theme sentiment, journey stages, cues;
+//!               each author's row scaled to unit length)
 //!           ──▶ seeded k-means, k by silhouette (or --count)
 //!           ──▶ profiles: claims with evidence, weak-claim rule
 //!           ──▶ PersonaReport ──▶ render::{html, markdown, json}
@@ -72,7 +73,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use build::build;
+pub use build::{build, unit_features};
 pub use hearken_document::AnalysedDocument;
 pub use model::*;
 pub use quote::{QuoteProblem, QuoteProblemKind, verify_quotes};

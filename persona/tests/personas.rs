@@ -501,3 +501,97 @@ fn schema_document_covers_every_json_key() {
         .collect();
     assert!(missing.is_empty(), "undocumented JSON keys: {missing:?}");
 }
+
+#[test]
+fn features_compare_what_authors_talk_about_not_how_many_themes_a_post_names() {
+    use hearken_document::ThemeTag;
+    // Two themes on one post, with the words behind each.
+    fn two_themes(id: &str, author: &str) -> hearken_document::AnalysedDocument {
+        let mut d = common::doc(
+            id,
+            Some(author),
+            "the drive is long and the parking costs a fortune",
+            Some(("travel_burden", "drive")),
+        );
+        let tag = d.themes[0].clone();
+        let at = d.body.find("costs").unwrap();
+        d.themes.push(ThemeTag {
+            id: "cost_compensation".into(),
+            evidence: vec![hearken_document::Span {
+                term: "costs".into(),
+                start: at as u32,
+                end: at as u32 + 5,
+            }],
+            ..tag
+        });
+        d
+    }
+    let docs = vec![
+        // Long posts: every one names travel and cost.
+        two_themes("a1", "dense"),
+        two_themes("a2", "dense"),
+        // Short posts: one theme each, travel and cost in the same mix.
+        common::doc(
+            "b1",
+            Some("sparse"),
+            "the drive is long",
+            Some(("travel_burden", "drive")),
+        ),
+        common::doc(
+            "b2",
+            Some("sparse"),
+            "parking costs a fortune",
+            Some(("cost_compensation", "costs")),
+        ),
+        common::doc(
+            "b3",
+            Some("sparse"),
+            "another long drive",
+            Some(("travel_burden", "drive")),
+        ),
+        common::doc(
+            "b4",
+            Some("sparse"),
+            "it all costs money",
+            Some(("cost_compensation", "costs")),
+        ),
+        // Someone who only ever talks about travel.
+        common::doc(
+            "c1",
+            Some("travel"),
+            "the drive is long",
+            Some(("travel_burden", "drive")),
+        ),
+        // A post the codebook found nothing in.
+        common::doc("d1", None, "hello all", None),
+    ];
+    let rows: std::collections::BTreeMap<String, Vec<f64>> =
+        hearken_persona::unit_features(&docs, &common::codebook())
+            .into_iter()
+            .collect();
+    let dist = |a: &str, b: &str| -> f64 {
+        rows[a]
+            .iter()
+            .zip(&rows[b])
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum()
+    };
+    let norm = |a: &str| rows[a].iter().map(|x| x * x).sum::<f64>().sqrt();
+    // Shares 1 and 1 against 1/2 and 1/2: the same mix, so the same row.
+    assert!(
+        dist("dense", "sparse") < 1e-12,
+        "{:?} vs {:?}",
+        rows["dense"],
+        rows["sparse"]
+    );
+    assert!(dist("dense", "travel") > 0.1);
+    for a in ["dense", "sparse", "travel"] {
+        assert!((norm(a) - 1.0).abs() < 1e-12, "{a}: {}", norm(a));
+    }
+    // Nothing recognised: a zero row, not NaN.
+    assert!(
+        rows["doc:d1"].iter().all(|x| *x == 0.0),
+        "{:?}",
+        rows["doc:d1"]
+    );
+}

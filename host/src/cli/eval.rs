@@ -141,6 +141,10 @@ pub struct PersonasEvalReport {
     /// nearest-planted-centre classifier on theme shares: what the planted
     /// corpus allows at best (see `supervised_ceiling` in the source).
     pub ceiling: Option<(f64, f64)>,
+    /// The same classifier on the feature rows the segmentation clusters
+    /// (all four blocks, weighted and scaled to unit length): what these
+    /// personas' features allow at best.
+    pub ceiling_features: Option<(f64, f64)>,
     /// Transcript turns by meeting staff left out (see `hearken personas`).
     pub staff_turns_left_out: usize,
 }
@@ -263,19 +267,11 @@ fn codebook_theme(
     })
 }
 
-/// A ceiling on what any segmentation of these authors by theme shares can
-/// reach: each planted author is given the planted segment whose centre
-/// (the mean theme-share vector of the segment's *other* authors) is
-/// nearest, i.e. a nearest-centroid classifier that was told the answer
-/// for everyone else. When even this scores below the target, the planted
-/// segments overlap in what their authors actually wrote (too few
-/// documents per author, too much off-segment talk) and no unsupervised
-/// method on these features can be expected to reach it.
-/// Returns the adjusted Rand index and the share classified correctly.
-fn supervised_ceiling(
-    docs: &[hearken_document::AnalysedDocument],
-    truth: &BTreeMap<String, String>,
-) -> Option<(f64, f64)> {
+/// Per author: the share of their documents carrying each theme (a theme
+/// tagged twice on one document counts once), in theme-id order. The
+/// plain feature the planted segments are defined by, with no weighting or
+/// scaling, for [`supervised_ceiling`].
+fn theme_share_rows(docs: &[hearken_document::AnalysedDocument]) -> Vec<(String, Vec<f64>)> {
     let themes: BTreeSet<&str> = docs
         .iter()
         .flat_map(|d| d.themes.iter().map(|t| t.id.as_str()))
@@ -283,7 +279,7 @@ fn supervised_ceiling(
     let col: BTreeMap<&str, usize> = themes.iter().enumerate().map(|(i, t)| (*t, i)).collect();
     let mut rows: BTreeMap<&str, (Vec<f64>, f64)> = BTreeMap::new();
     for d in docs {
-        let Some(a) = d.author.as_deref().filter(|a| truth.contains_key(*a)) else {
+        let Some(a) = d.author.as_deref() else {
             continue;
         };
         let (row, n) = rows
@@ -295,32 +291,53 @@ fn supervised_ceiling(
             row[col[t]] += 1.0;
         }
     }
+    rows.into_iter()
+        .map(|(a, (row, n))| (a.to_string(), row.into_iter().map(|x| x / n).collect()))
+        .collect()
+}
+
+/// A ceiling on what any segmentation of these authors by these feature
+/// rows can reach: each planted author is given the planted segment whose
+/// centre (the mean row of the segment's *other* authors) is nearest, i.e.
+/// a nearest-centroid classifier that was told the answer for everyone
+/// else. When even this scores below the target, the planted segments
+/// overlap in what their authors actually wrote (too few documents per
+/// author, too much off-segment talk) and no unsupervised method on these
+/// features can be expected to reach it. Rows whose key is not a planted
+/// author are ignored. Returns the adjusted Rand index and the share
+/// classified correctly.
+fn supervised_ceiling(
+    rows: &[(String, Vec<f64>)],
+    truth: &BTreeMap<String, String>,
+) -> Option<(f64, f64)> {
     let segments: Vec<&str> = truth
         .values()
         .map(String::as_str)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let authors: Vec<(&str, Vec<f64>, usize)> = rows
-        .into_iter()
-        .filter_map(|(a, (row, n))| {
-            let s = segments.iter().position(|s| *s == truth[a])?;
-            Some((a, row.into_iter().map(|x| x / n).collect(), s))
+    let authors: Vec<(&[f64], usize)> = rows
+        .iter()
+        .filter_map(|(a, row)| {
+            let planted = truth.get(a)?;
+            let s = segments.iter().position(|s| *s == planted)?;
+            Some((row.as_slice(), s))
         })
         .collect();
+    let cols = authors.first().map_or(0, |(row, _)| row.len());
     if authors.len() < 2 || segments.len() < 2 {
         return None;
     }
-    let mut sums = vec![vec![0.0; themes.len()]; segments.len()];
+    let mut sums = vec![vec![0.0; cols]; segments.len()];
     let mut counts = vec![0usize; segments.len()];
-    for (_, row, s) in &authors {
+    for (row, s) in &authors {
         counts[*s] += 1;
-        for (acc, x) in sums[*s].iter_mut().zip(row) {
+        for (acc, x) in sums[*s].iter_mut().zip(row.iter()) {
             *acc += x;
         }
     }
     let (mut planted, mut predicted) = (Vec::new(), Vec::new());
-    for (_, row, s) in &authors {
+    for (row, s) in &authors {
         let mut best: Option<(f64, usize)> = None;
         for (c, sum) in sums.iter().enumerate() {
             let n = counts[c] - usize::from(c == *s);
@@ -329,7 +346,7 @@ fn supervised_ceiling(
             }
             let d: f64 = sum
                 .iter()
-                .zip(row)
+                .zip(row.iter())
                 .map(|(total, x)| {
                     let own = if c == *s { *x } else { 0.0 };
                     let centre = (total - own) / n as f64;
@@ -526,7 +543,11 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
         at_planted_k,
         target_ari: TARGET_ARI,
         theme_aliases,
-        ceiling: supervised_ceiling(&docs, &authors),
+        ceiling: supervised_ceiling(&theme_share_rows(&docs), &authors),
+        ceiling_features: supervised_ceiling(
+            &hearken_persona::unit_features(&docs, &report::theme_info(codebook)),
+            &authors,
+        ),
         staff_turns_left_out,
     };
     drop(opened);
@@ -591,6 +612,13 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
             writeln!(
                 w,
                 "ceiling: a nearest-planted-centre classifier on theme shares, told every other author's segment, reaches ARI {ari:.4} ({:.1}% correct)",
+                correct * 100.0
+            )?;
+        }
+        if let Some((ari, correct)) = result.ceiling_features {
+            writeln!(
+                w,
+                "ceiling on the features clustered (theme shares, theme sentiment, stages, cues; rows of unit length): ARI {ari:.4} ({:.1}% correct)",
                 correct * 100.0
             )?;
         }
