@@ -53,6 +53,7 @@ use std::path::PathBuf;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 pub use kind::IdentifierKind;
 pub use policy::{ExtraPattern, Policy};
@@ -323,7 +324,7 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct KnownNames {
     /// Fingerprint of a name word → whether it only counts capitalised.
-    words: HashMap<u64, bool>,
+    words: FxHashMap<u64, bool>,
     /// Handles, lower-cased, without a leading `@`.
     handles: Option<AhoCorasick>,
 }
@@ -332,7 +333,7 @@ impl KnownNames {
     /// Prepares `names` (display names, handles, speaker names).
     pub fn new(names: &[&str]) -> KnownNames {
         let g = gazetteer::get();
-        let mut words = HashMap::new();
+        let mut words = FxHashMap::default();
         let mut handles: Vec<String> = Vec::new();
         for name in names {
             let name = name.trim();

@@ -139,7 +139,14 @@ impl Patterns {
         // The patterns are constants of this crate; failing to compile them is a bug that every test
         // catches, not a condition of input.
         #[allow(clippy::expect_used)]
-        let all = regex_automata::meta::Regex::new_many(&alts).expect("built-in patterns compile");
+        // The lazy DFA's cache: at the default 2 MiB this many alternatives fill it within a few
+        // hundred posts, and every clear means building the same states again (a profile of the
+        // ingest showed the DFA construction beside the search itself). 16 MiB a searching thread
+        // holds the working set; it is allocated only as states are built.
+        let all = regex_automata::meta::Regex::builder()
+            .configure(regex_automata::meta::Regex::config().hybrid_cache_capacity(16 << 20))
+            .build_many(&alts)
+            .expect("built-in patterns compile");
         #[allow(clippy::expect_used)]
         let each = alts
             .iter()

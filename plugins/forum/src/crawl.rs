@@ -50,12 +50,12 @@ pub struct HtmlState {
     #[serde(default)]
     pub seq: u64,
     /// Threads whose mark was forgotten, as they were when last read: a
-    /// sorted list of 64-bit FNV-1a hashes of `(thread key, row token)`,
-    /// little-endian, base64. Eight bytes a thread instead of a mark's
-    /// hundred-odd, so a board of any realistic size stays incremental: a
-    /// row without a mark whose hash is here has not changed since.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub quiet: String,
+    /// sorted set of 64-bit FNV-1a hashes of `(thread key, row token)`. Eight
+    /// bytes a thread instead of a mark's hundred-odd, so a board of any
+    /// realistic size stays incremental: a row without a mark whose hash is
+    /// here has not changed since.
+    #[serde(default, skip_serializing_if = "QuietSet::is_empty")]
+    pub quiet: QuietSet,
     /// The run in progress, if one is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<HtmlRun>,
@@ -101,12 +101,15 @@ pub const MAX_THREAD_MARKS: usize = 2048;
 /// any pagination cycle, bounded however long the run.
 pub const MAX_VISITED: usize = 512;
 
-/// Most entries in [`HtmlState::quiet`] (about 1 MiB of cursor at the
-/// limit's edge is the host's cap; 100,000 × 8 bytes in base64 is 1.07 MB,
-/// so stay below). Past it half of the entries are dropped (by hash order,
+/// Most entries in [`HtmlState::quiet`]. The whole cursor must stay under
+/// the host's 1 MiB: 40,000 entries are 427 KB of base64, and the
+/// [`MAX_THREAD_MARKS`] marks (about 250 bytes each in JSON with long
+/// URLs), the run's queue and its [`MAX_VISITED`] URLs add about 500 KB
+/// (the test `a_full_cursor_stays_under_the_hosts_limit` builds that
+/// cursor). Past the limit half of the entries are dropped (by hash order,
 /// so an arbitrary half): those threads are read once more if they are
 /// ever listed again, which costs requests, never records.
-pub const MAX_QUIET: usize = 90_000;
+pub const MAX_QUIET: usize = 40_000;
 
 fn quiet_hash(key: &str, token: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -117,23 +120,73 @@ fn quiet_hash(key: &str, token: &str) -> u64 {
     h
 }
 
-fn decode_quiet(s: &str) -> Vec<u64> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(s)
-        .map(|bytes| {
-            bytes
-                .chunks_exact(8)
-                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The quiet set ([`HtmlState::quiet`]): sorted, without duplicates.
+///
+/// In the cursor it is one base64 string of the hashes, little-endian —
+/// compact JSON, decoded and encoded once per `fetch`. In memory it stays
+/// decoded: a big board holds tens of thousands of entries, and decoding and
+/// re-encoding them for every page (as an earlier version did) made a
+/// million-post crawl spend most of its time in base64.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuietSet(Vec<u64>);
+
+impl QuietSet {
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entries in the set.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether `hash` is in the set.
+    pub fn contains(&self, hash: u64) -> bool {
+        self.0.binary_search(&hash).is_ok()
+    }
+
+    /// Adds `hash`, keeping the set sorted. Past [`MAX_QUIET`] entries half
+    /// of them are dropped (by hash order, so an arbitrary half).
+    pub fn insert(&mut self, hash: u64) {
+        if let Err(at) = self.0.binary_search(&hash) {
+            self.0.insert(at, hash);
+        }
+        if self.0.len() > MAX_QUIET {
+            self.0.drain(..self.0.len() / 2);
+        }
+    }
 }
 
-fn encode_quiet(hashes: &[u64]) -> String {
-    use base64::Engine as _;
-    let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
-    base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
+impl Serialize for QuietSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        let bytes: Vec<u8> = self.0.iter().flat_map(|h| h.to_le_bytes()).collect();
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for QuietSet {
+    /// An unreadable set reads as empty: the threads in it are read once
+    /// more, which costs requests, never records.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        let mut hashes: Vec<u64> = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(text.as_bytes())
+            .map(|bytes| {
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Written sorted; a hand-edited cursor must not break the search.
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.truncate(MAX_QUIET);
+        Ok(QuietSet(hashes))
+    }
 }
 
 /// A crawl in progress.
@@ -193,6 +246,11 @@ pub struct Step {
 }
 
 /// Reads the next page of the crawl. `state` is updated in place.
+///
+/// A step that fails, or ends the batch without ending the run (the page
+/// cap, a site in trouble), changes only `state.seq` and `state.run`: the
+/// thread marks and the quiet set change only once a page has been read.
+/// [`crate::steps`] relies on this to undo such a step cheaply.
 pub fn step<T: Transport>(
     start_url: &str,
     max_pages: u32,
@@ -294,35 +352,29 @@ fn next_rank(state: &mut HtmlState) -> u64 {
 }
 
 /// Keeps the [`MAX_THREAD_MARKS`] most recently active threads' marks (see
-/// there); the others go into the quiet set, `quiet` being
-/// [`HtmlState::quiet`] decoded.
-fn forget_quiet_threads(state: &mut HtmlState, mut quiet: Vec<u64>) {
+/// there); the others go into [`HtmlState::quiet`].
+fn forget_quiet_threads(state: &mut HtmlState) {
     let excess = state.threads.len().saturating_sub(MAX_THREAD_MARKS);
     if excess == 0 {
         return;
     }
     let mut seqs: Vec<u64> = state.threads.values().map(|m| m.seq).collect();
-    seqs.sort_unstable();
+    seqs.select_nth_unstable(excess - 1);
     let cutoff = seqs[excess - 1];
     let mut to_drop = excess;
+    let quiet = &mut state.quiet;
     state.threads.retain(|key, m| {
         if to_drop > 0 && m.seq <= cutoff {
             to_drop -= 1;
             // Read to its end: remember it as it was, compactly.
             if !m.token.is_empty() {
-                quiet.push(quiet_hash(key, &m.token));
+                quiet.insert(quiet_hash(key, &m.token));
             }
             false
         } else {
             true
         }
     });
-    quiet.sort_unstable();
-    quiet.dedup();
-    if quiet.len() > MAX_QUIET {
-        quiet.drain(..quiet.len() / 2);
-    }
-    state.quiet = encode_quiet(&quiet);
 }
 
 /// Folds one parsed page into the state: queues what it links to and
@@ -333,13 +385,6 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
 
     // Thread rows: open the changed ones, from where we stopped.
     let mut changed = 0;
-    // Needed only to judge thread rows, or to add to when this page's posts
-    // push the marks over their cap (a page adds at most one mark).
-    let quiet = if page.topics.is_empty() && state.threads.len() < MAX_THREAD_MARKS {
-        Vec::new()
-    } else {
-        decode_quiet(&state.quiet)
-    };
     for t in &page.topics {
         let key = thread_key(&t.url);
         let rank = next_rank(state);
@@ -349,7 +394,7 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
         let mark = state.threads.get(&key);
         let unchanged = match mark {
             Some(m) => !t.token.is_empty() && m.token == t.token,
-            None => !t.token.is_empty() && quiet.binary_search(&quiet_hash(&key, &t.token)).is_ok(),
+            None => !t.token.is_empty() && state.quiet.contains(quiet_hash(&key, &t.token)),
         };
         if unchanged {
             continue;
@@ -462,13 +507,85 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
             }
         }
     }
-    forget_quiet_threads(state, quiet);
+    forget_quiet_threads(state);
     records
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quiet_set_is_one_base64_string_in_the_cursor_and_sorted_in_memory() {
+        let mut quiet = QuietSet::default();
+        for h in [42u64, 7, u64::MAX, 7, 1 << 40] {
+            quiet.insert(h);
+        }
+        assert_eq!(quiet.0, vec![7, 42, 1 << 40, u64::MAX]);
+        let json = serde_json::to_value(&quiet).unwrap();
+        let text = json.as_str().expect("a string in the cursor");
+        assert_eq!(
+            text.len(),
+            (4 * 8 * 4_usize).div_ceil(3),
+            "eight bytes an entry"
+        );
+        let back: QuietSet = serde_json::from_value(json).unwrap();
+        assert_eq!(back, quiet);
+        assert!(back.contains(42) && !back.contains(43));
+        // An unreadable set costs re-reads, never the cursor.
+        let broken: QuietSet = serde_json::from_str("\"not base64!\"").unwrap();
+        assert!(broken.is_empty());
+    }
+
+    #[test]
+    fn the_quiet_set_halves_past_its_limit() {
+        let mut quiet = QuietSet::default();
+        for h in 0..=MAX_QUIET as u64 {
+            quiet.insert(h.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+        // The insert that passes the limit drops half of the set.
+        let reached = MAX_QUIET + 1;
+        assert_eq!(quiet.len(), reached - reached / 2);
+        assert!(quiet.0.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_full_cursor_stays_under_the_hosts_limit() {
+        // Every bound reached at once, with realistic long URLs and rows.
+        let mut state = HtmlState {
+            seq: u64::from(u32::MAX),
+            ..HtmlState::default()
+        };
+        for i in 0..MAX_THREAD_MARKS {
+            state.threads.insert(
+                format!("t{}", 1_000_000 + i),
+                ThreadMark {
+                    token: format!("Last post by caregiver_{i:06} « Mon Jan 13, 2025 4:21 pm"),
+                    last_page: format!(
+                        "https://forum.patient-community.example.org/viewtopic.php?f=12&t={}&start=75",
+                        1_000_000 + i
+                    ),
+                    max_post: 12_345_678,
+                    seq: u64::MAX - i as u64,
+                    ..ThreadMark::default()
+                },
+            );
+        }
+        for i in 0..MAX_QUIET as u64 {
+            state.quiet.insert(i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+        let url = |i: usize| {
+            format!("https://forum.patient-community.example.org/viewforum.php?f=12&start={i}")
+        };
+        state.run = Some(HtmlRun {
+            queue: (0..60).map(|i| Task::List { url: url(i) }).collect(),
+            pages: u32::MAX,
+            listed: u32::MAX,
+            visited: (0..MAX_VISITED).map(url).collect(),
+        });
+        let bytes = hearken_plugin_sdk::cursor::encode(&crate::ForumCursor::Html(state)).len();
+        assert!(bytes < 1024 * 1024, "a full cursor is {bytes} bytes");
+    }
 
     #[test]
     fn the_cursor_keeps_only_the_most_recently_active_threads() {
@@ -487,7 +604,7 @@ mod tests {
                 },
             );
         }
-        forget_quiet_threads(&mut state, Vec::new());
+        forget_quiet_threads(&mut state);
         assert_eq!(state.threads.len(), MAX_THREAD_MARKS);
         for i in 0..5 {
             assert!(!state.threads.contains_key(&format!("t{i}")), "t{i} kept");
@@ -495,11 +612,11 @@ mod tests {
         assert!(state.threads.contains_key("t5"));
         assert!(state.threads.contains_key(&format!("t{}", n - 1)));
         // The forgotten threads are remembered compactly, as they were.
-        let quiet = decode_quiet(&state.quiet);
+        let quiet = &state.quiet;
         assert_eq!(quiet.len(), 5);
         for i in 0..5 {
             let h = quiet_hash(&format!("t{i}"), &format!("by someone » {i} minutes ago"));
-            assert!(quiet.binary_search(&h).is_ok(), "t{i} not in the quiet set");
+            assert!(quiet.contains(h), "t{i} not in the quiet set");
         }
         // A row of a forgotten thread with the same token is unchanged; with a
         // new token it is not.

@@ -128,6 +128,10 @@ pub fn run<T: Transport>(
                     .map(|step| (step.records, step.exhausted))
                 },
                 |state| state.run.is_none(),
+                |state| {
+                    let before = state.clone();
+                    Box::new(move |state| *state = before)
+                },
             )?;
             (records, exhausted, ForumCursor::Discourse(state))
         }
@@ -157,6 +161,13 @@ pub fn run<T: Transport>(
                     .map(|step| (step.records, step.exhausted))
                 },
                 |state| state.run.is_none(),
+                |state| {
+                    let (seq, run) = (state.seq, state.run.clone());
+                    Box::new(move |state| {
+                        state.seq = seq;
+                        state.run = run;
+                    })
+                },
             )?;
             (records, exhausted, ForumCursor::Html(state))
         }
@@ -193,10 +204,17 @@ pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
 /// later page's failure. (An undone page never got a 200 response whose
 /// validators the host could keep: the failures above are all before or
 /// instead of one.)
-pub(crate) fn steps<S: Clone>(
+///
+/// `undo` snapshots what a failing page may have changed and returns the
+/// closure that puts it back: the whole state for Discourse, only the
+/// run in progress for an HTML crawl (see [`crawl::step`]), whose thread
+/// marks and quiet set — a large part of a big board's state — a failing
+/// page never touches, so they are not copied for every page.
+pub(crate) fn steps<S>(
     state: &mut S,
     mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, bool), SourceError>,
     finished: impl Fn(&S) -> bool,
+    undo: impl Fn(&S) -> Box<dyn FnOnce(&mut S)>,
 ) -> Result<(Vec<Record>, bool), SourceError> {
     let started = Instant::now();
     let (mut records, mut exhausted) = step(state)?;
@@ -206,7 +224,7 @@ pub(crate) fn steps<S: Clone>(
         && records.len() < RECORDS_PER_FETCH
         && started.elapsed() < TIME_PER_FETCH
     {
-        let before = state.clone();
+        let restore = undo(state);
         match step(state) {
             Ok((more, done)) if !done || finished(state) => {
                 records.extend(more);
@@ -214,7 +232,7 @@ pub(crate) fn steps<S: Clone>(
                 pages += 1;
             }
             _ => {
-                *state = before;
+                restore(state);
                 break;
             }
         }
@@ -306,7 +324,15 @@ mod tests {
     }
 
     fn toy_call(toy: &mut Toy, script: &[Page]) -> Result<(Vec<Record>, bool), SourceError> {
-        steps(toy, toy_step(script), |t| !t.open)
+        steps(
+            toy,
+            toy_step(script),
+            |t| !t.open,
+            |t| {
+                let before = t.clone();
+                Box::new(move |t| *t = before)
+            },
+        )
     }
 
     #[test]

@@ -62,6 +62,25 @@ use crate::social::{
 /// Most record-id hashes kept per stream.
 pub const KNOWN_CAP: usize = 2000;
 
+/// Record-id hashes a pass keeps from its latest pages, beyond the
+/// [`KNOWN_CAP`] newest it will hand on as `known`: enough to catch an item
+/// that slides a few pages down while the pass reads (ten pages of the
+/// largest page any API here serves).
+pub const SLIDE_WINDOW: usize = 1000;
+
+/// Adds `hash` to a pass's `seen` list, which keeps its first
+/// [`KNOWN_CAP`] entries (the pass's newest items, the next pass's `known`)
+/// and its latest [`SLIDE_WINDOW`]. Unbounded, the list grew with the
+/// feed's history — 350,000 items in a first pass over a big feed made a
+/// multi-megabyte cursor, over the host's limit, and every call rebuilt a
+/// set of all of them.
+fn remember_seen(seen: &mut Vec<String>, hash: String) {
+    seen.push(hash);
+    if seen.len() > KNOWN_CAP + SLIDE_WINDOW {
+        seen.remove(KNOWN_CAP);
+    }
+}
+
 /// The cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
@@ -104,7 +123,8 @@ pub struct Pass {
     pub next: Option<String>,
     /// Pages read in this pass.
     pub pages: u32,
-    /// Hashes of record ids returned in this pass.
+    /// Hashes of record ids returned in this pass: its first [`KNOWN_CAP`]
+    /// and its latest [`SLIDE_WINDOW`] (see `remember_seen`).
     #[serde(default)]
     pub seen: Vec<String>,
     /// The newest item marker seen in this pass.
@@ -223,7 +243,7 @@ pub fn fetch<T: Transport>(
             continue;
         }
         if seen.insert(h.clone()) {
-            pass.seen.push(h);
+            remember_seen(&mut pass.seen, h);
             records.push(r);
         }
     }
@@ -655,4 +675,28 @@ pub fn feed_records(feed_url: &str, page_url: &str, feed: &Feed) -> Vec<Record> 
         out.push(r);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pass_remembers_its_newest_items_and_its_latest_pages_only() {
+        let mut seen = Vec::new();
+        let total = KNOWN_CAP + SLIDE_WINDOW + 5_000;
+        for i in 0..total {
+            remember_seen(&mut seen, format!("h{i}"));
+        }
+        assert_eq!(seen.len(), KNOWN_CAP + SLIDE_WINDOW);
+        // The newest items of the pass, for the next pass's `known`…
+        assert_eq!(seen[0], "h0");
+        assert_eq!(seen[KNOWN_CAP - 1], format!("h{}", KNOWN_CAP - 1));
+        // …then the latest ones, for items sliding down while we read.
+        assert_eq!(seen[KNOWN_CAP], format!("h{}", total - SLIDE_WINDOW));
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some(format!("h{}", total - 1).as_str())
+        );
+    }
 }

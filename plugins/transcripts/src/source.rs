@@ -12,8 +12,11 @@
 //! the turn's start time), so the host's upsert replaces the old records
 //! rather than duplicating them.
 //!
-//! A large file is returned in pages of `page_size` turns; the cursor then
-//! also holds the file being paged and the next turn. Each call re-reads and
+//! Turns are returned in pages of `page_size`, filled from as many files as
+//! it takes; a large file spans pages, and the cursor then also holds the
+//! file being paged and the next turn. Within a run the cursor also holds
+//! the file the last call stopped at, so each file is read once per run,
+//! not once per call. Each call re-reads and
 //! re-parses the file (a call runs in a fresh instance, with nothing kept),
 //! and checks the fingerprint again, starting the file over if it changed
 //! between calls.
@@ -77,6 +80,13 @@ pub struct State {
     /// The file being paged, if a previous call stopped inside one.
     #[serde(default)]
     pub active: Option<Active>,
+    /// The file where the run in progress stopped: the next call resumes
+    /// its scan there instead of at the first file. Without it every call
+    /// read and fingerprinted every file before the first changed one, so
+    /// a first run over thousands of transcripts made a number of reads
+    /// that grew with the square of the files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
 }
 
 impl CursorState for State {
@@ -135,8 +145,10 @@ fn input_error(name: &str, e: InputError) -> SourceError {
     }
 }
 
-/// One page of records: the next turns of the first file that changed since
-/// the cursor, or an exhausted batch when none did.
+/// One page of records: the next turns of the files that changed since the
+/// cursor — up to `page_size` turns, from as many files as it takes — or an
+/// exhausted batch when none did. A run's calls walk the files once, in
+/// the configured order, each call resuming where the last one stopped.
 pub fn fetch(
     config: &Config,
     cursor: Option<&str>,
@@ -147,7 +159,16 @@ pub fn fetch(
     let names: HashSet<&str> = config.files.iter().map(FileSpec::name).collect();
     state.files.retain(|k, _| names.contains(k.as_str()));
     let known = config.known_speakers();
-    for spec in &config.files {
+    let page_size = config.page_size.max(1);
+    // A file no longer configured (the operator edited the list mid-run)
+    // restarts the scan from the top, which costs reads, never records.
+    let first = state
+        .resume
+        .as_deref()
+        .and_then(|r| config.files.iter().position(|s| s.name() == r))
+        .unwrap_or(0);
+    let mut page: Vec<Record> = Vec::new();
+    for spec in &config.files[first..] {
         let name = spec.name();
         let bytes = inputs.read(name).map_err(|e| input_error(name, e))?;
         let fp = fingerprint(&bytes, config, spec);
@@ -162,35 +183,37 @@ pub fn fetch(
         let records = turn_records(name, spec, config, &transcript);
         let total = records.len();
         let start = start.min(total);
-        let end = total.min(start + config.page_size.max(1));
-        let page: Vec<Record> = records.into_iter().skip(start).take(end - start).collect();
+        let end = total.min(start + (page_size - page.len()));
+        page.extend(records.into_iter().skip(start).take(end - start));
+        hearken_plugin_sdk::debug!(
+            "{name}: {} as {}, turns {start}..{end} of {total}",
+            transcript.format.name(),
+            transcript.encoding.label()
+        );
+        state.resume = Some(name.to_string());
         if end < total {
             state.active = Some(Active {
                 file: name.to_string(),
                 fingerprint: fp,
                 next: end,
             });
-        } else {
-            state.active = None;
-            state.files.insert(
-                name.to_string(),
-                Emitted {
-                    fingerprint: fp,
-                    turns: total,
-                },
-            );
+            return Ok(Batch::more(page, cursor::encode(&state)));
         }
-        hearken_plugin_sdk::debug!(
-            "{name}: {} as {}, turns {start}..{end} of {total}",
-            transcript.format.name(),
-            transcript.encoding.label()
+        state.active = None;
+        state.files.insert(
+            name.to_string(),
+            Emitted {
+                fingerprint: fp,
+                turns: total,
+            },
         );
-        if !page.is_empty() || end < total {
+        if page.len() >= page_size {
             return Ok(Batch::more(page, cursor::encode(&state)));
         }
     }
     state.active = None;
-    Ok(Batch::done(Vec::new(), Some(cursor::encode(&state))))
+    state.resume = None;
+    Ok(Batch::done(page, Some(cursor::encode(&state))))
 }
 
 /// Percent-encodes a file name for a `file:` URL (everything but RFC 3986

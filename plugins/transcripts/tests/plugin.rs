@@ -33,7 +33,7 @@ fn config(json: &str) -> Config {
 fn run(
     config: &Config,
     cursor: Option<String>,
-    files: &HashMap<String, Vec<u8>>,
+    files: &impl hearken_plugin_transcripts::source::Inputs,
 ) -> (Vec<Record>, Option<String>, usize) {
     let mut cursor = cursor;
     let mut records = Vec::new();
@@ -364,4 +364,62 @@ fn qmsum_hearing_through_json_turns() {
         records.len(),
         speakers.len()
     );
+}
+
+/// Granted files that count how often each is read.
+struct CountingInputs {
+    files: HashMap<String, Vec<u8>>,
+    reads: std::cell::RefCell<HashMap<String, usize>>,
+}
+
+impl hearken_plugin_transcripts::source::Inputs for CountingInputs {
+    fn read(&self, name: &str) -> Result<Vec<u8>, hearken_plugin_sdk::host::InputError> {
+        *self.reads.borrow_mut().entry(name.to_string()).or_default() += 1;
+        self.files.read(name)
+    }
+}
+
+#[test]
+fn a_run_reads_each_file_about_once_however_many_files_there_are() {
+    // Forty meetings of the same board, each a small file: a page holds
+    // several of them.
+    let board = fixture("board-2025-03.vtt");
+    let names: Vec<String> = (1..=40).map(|i| format!("board-{i:03}.vtt")).collect();
+    let inputs = CountingInputs {
+        files: names.iter().map(|n| (n.clone(), board.clone())).collect(),
+        reads: Default::default(),
+    };
+    let list = names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cfg = config(&format!(
+        r#"{{"files": [{list}], "page_size": 25, {ROLES}}}"#
+    ));
+    let per_file = run(&cfg, None, &inputs.files).0.len() / names.len();
+    assert!(per_file > 0 && per_file < 25, "{per_file} turns a file");
+
+    let (records, cursor, calls) = run(&cfg, None, &inputs);
+    assert_eq!(records.len(), per_file * names.len(), "every turn, once");
+    // A call starts at the file the last one stopped at: each file is read
+    // for the call that emits it and at most once more, where the next call
+    // resumes. (Scanning from the first file on every call read the first
+    // file once per call: 40 files, dozens of reads.)
+    let most_reads = inputs.reads.borrow().values().copied().max();
+    assert!(
+        most_reads <= Some(2),
+        "reads per file: up to {most_reads:?}"
+    );
+    assert!(
+        calls < names.len(),
+        "{calls} calls for {} files",
+        names.len()
+    );
+
+    // The next run reads every file once and yields nothing.
+    inputs.reads.borrow_mut().clear();
+    let again = fetch(&cfg, cursor.as_deref(), &inputs).unwrap();
+    assert!(again.records.is_empty() && again.exhausted);
+    assert!(inputs.reads.borrow().values().all(|&n| n == 1));
 }
