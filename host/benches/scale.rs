@@ -46,6 +46,10 @@ use hearken::pipeline::clock::Stage;
 use hearken_index::{Interval, SearchRequest, SortOrder};
 use hearken_sample::SampleConfig;
 
+#[path = "../../benches/measure.rs"]
+mod measure;
+use measure::{cpu_time, dir_size, files_under, ms, peak_memory, percentile, reset_peak_memory};
+
 const RUNS: usize = 50;
 const SEED: u64 = 1_000_003;
 
@@ -345,46 +349,6 @@ fn req(query: &str, tweak: impl FnOnce(&mut SearchRequest)) -> SearchRequest {
     r
 }
 
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// Every file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(_) => files.push(e.path()),
-                Err(_) => {}
-            }
-        }
-    }
-    files
-}
-
-/// Bytes of every file under `dir`.
-fn dir_size(dir: &Path) -> u64 {
-    files_under(dir)
-        .iter()
-        .filter_map(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .sum()
-}
-
 /// Read every file under `dir` and count `word` in it.
 fn scan(dir: &Path, word: &str) -> usize {
     files_under(dir)
@@ -392,38 +356,4 @@ fn scan(dir: &Path, word: &str) -> usize {
         .filter_map(|f| std::fs::read(f).ok())
         .map(|bytes| String::from_utf8_lossy(&bytes).matches(word).count())
         .sum()
-}
-
-/// CPU time of this process (all threads), from `/proc/self/stat`.
-fn cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-        return Duration::ZERO;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ticks * 10)
-}
-
-/// Reset the peak resident set size (Linux: `echo 5 > /proc/self/clear_refs`),
-/// so the peak measured is the ingest's, not the generator's.
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// Peak resident set size in bytes (`VmHWM`), 0 where unknown.
-fn peak_memory() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }

@@ -27,7 +27,6 @@
 //! cores) is for a reviewer to read off, on their machine.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hearken_document::{
@@ -35,6 +34,10 @@ use hearken_document::{
     ThemeTag,
 };
 use hearken_index::{Index, Interval, SearchRequest, SortOrder};
+
+#[path = "../../benches/measure.rs"]
+mod measure;
+use measure::{cpu_time, dir_size, ms, percentile};
 
 const COMMIT_EVERY: usize = 10_000;
 const RUNS: usize = 50;
@@ -292,28 +295,6 @@ fn generate(i: usize) -> AnalysedDocument {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn dir_size(path: &Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args()
         .skip(1)
@@ -513,26 +494,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         worst.as_secs_f64() / scan.as_secs_f64()
     );
     Ok(())
-}
-
-/// CPU time of this process (all threads), from `/proc/self/stat`; zero
-/// where that is not available. Resolution is one clock tick (10 ms), so
-/// it is read over many operations.
-fn cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    // Fields after the command name (which is in parentheses).
-    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-        return Duration::ZERO;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ticks * 10)
 }
 
 fn req(query: &str, tweak: impl FnOnce(&mut SearchRequest)) -> SearchRequest {
