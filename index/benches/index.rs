@@ -440,6 +440,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             req("published:[2025-01-01 TO 2025-03-31] placebo", |_| {}),
         ),
         ("all, newest", req("", |r| r.sort = SortOrder::Newest)),
+        ("all, counts only", req("", |r| r.limit = 0)),
         (
             "cue + month histogram",
             req("cue:role:caregiver", |r| {

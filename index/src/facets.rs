@@ -22,6 +22,15 @@
 //! match-all query with facets inside the search budget at a million
 //! documents.
 //!
+//! A query that matches every document (the dashboard view: everything,
+//! newest first, with its facets) needs no per-hit work at all on a
+//! segment without deletions: each facet value is also indexed as a term
+//! of its own field, once per document, so a term's document frequency in
+//! the dictionary *is* its count. Such segments are counted from their
+//! dictionaries ([`MatchAll`]); a segment with deletions is counted hit by
+//! hit as above, since document frequencies still include deleted
+//! documents.
+//!
 //! The histogram counts per *day* while collecting (a dense vector over
 //! the segment's date range: one add per hit), and folds days into weeks
 //! or months once at the end; calendar arithmetic never runs per hit.
@@ -36,10 +45,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::schema::Field;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Month, OffsetDateTime};
 
-use crate::schema::{FacetTag, names};
+use crate::schema::{FacetTag, Fields, names};
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
@@ -111,10 +121,55 @@ pub(crate) struct Collected {
 /// Counts facets (and days, if `histogram`) over every hit.
 pub(crate) struct FacetCollector {
     pub histogram: bool,
+    /// Set when the query matches every document: segments without
+    /// deletions are then counted from their term dictionaries.
+    pub match_all: Option<MatchAll>,
+}
+
+/// The indexed field behind each facet, for counting a match-all query
+/// from term dictionaries.
+pub(crate) struct MatchAll {
+    fields: [(FacetTag, Field); 5],
+}
+
+impl MatchAll {
+    pub(crate) fn new(fields: &Fields) -> MatchAll {
+        MatchAll {
+            fields: [
+                (FacetTag::Theme, fields.theme),
+                (FacetTag::Sentiment, fields.sentiment),
+                (FacetTag::Source, fields.source),
+                (FacetTag::Stage, fields.stage),
+                (FacetTag::Cue, fields.cue),
+            ],
+        }
+    }
+
+    /// Every facet value of the segment with its document frequency,
+    /// tagged as in the `facet` column. Only exact for a segment without
+    /// deletions.
+    fn dictionary_counts(&self, reader: &SegmentReader) -> tantivy::Result<Vec<(String, u64)>> {
+        let mut values = Vec::new();
+        for &(tag, field) in &self.fields {
+            let inverted = reader.inverted_index(field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                let count = u64::from(terms.value().doc_freq);
+                // Our writer only indexes UTF-8 text in these fields.
+                if let (true, Ok(value)) = (count > 0, std::str::from_utf8(terms.key())) {
+                    values.push((format!("{}:{value}", tag.prefix()), count));
+                }
+            }
+        }
+        Ok(values)
+    }
 }
 
 pub(crate) struct SegmentFacetCollector {
     total: u64,
+    /// The segment's total and facet counts, already taken from its term
+    /// dictionaries (see [`MatchAll`]): hits then only feed the histogram.
+    counted: Option<(u64, Vec<(String, u64)>)>,
     /// The `facet` column and a counter per term ordinal (`None`: no
     /// document of the segment has a facet value).
     facets: Option<(StrColumn, Vec<u64>)>,
@@ -197,10 +252,20 @@ impl Collector for FacetCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCollector> {
         let fast = reader.fast_fields();
-        let facets = fast.str(names::FACET)?.map(|column| {
-            let counts = vec![0u64; column.num_terms()];
-            (column, counts)
-        });
+        let counted = match &self.match_all {
+            Some(match_all) if !reader.has_deletes() => Some((
+                u64::from(reader.max_doc()),
+                match_all.dictionary_counts(reader)?,
+            )),
+            _ => None,
+        };
+        let facets = match counted {
+            Some(_) => None,
+            None => fast.str(names::FACET)?.map(|column| {
+                let counts = vec![0u64; column.num_terms()];
+                (column, counts)
+            }),
+        };
         let days = if self.histogram {
             fast.column_opt::<i64>(names::PUBLISHED)?.map(|column| {
                 let counts = DayCounts::for_column(&column);
@@ -211,6 +276,7 @@ impl Collector for FacetCollector {
         };
         Ok(SegmentFacetCollector {
             total: 0,
+            counted,
             facets,
             days,
             pending: Vec::with_capacity(BLOCK),
@@ -306,6 +372,13 @@ impl SegmentFacetCollector {
         }
     }
 
+    fn take_days(&mut self) -> Vec<(i64, u64)> {
+        self.days
+            .take()
+            .map(|(_, counts)| counts.into_pairs())
+            .unwrap_or_default()
+    }
+
     fn flush(&mut self) {
         if !self.pending.is_empty() {
             let pending = std::mem::take(&mut self.pending);
@@ -335,6 +408,13 @@ impl SegmentCollector for SegmentFacetCollector {
 
     fn harvest(mut self) -> SegmentFruit {
         self.flush();
+        if let Some((total, values)) = self.counted.take() {
+            return SegmentFruit {
+                total,
+                values,
+                days: self.take_days(),
+            };
+        }
         let mut values = Vec::new();
         if let Some((column, counts)) = &self.facets {
             let mut text = String::new();
@@ -354,11 +434,7 @@ impl SegmentCollector for SegmentFacetCollector {
         SegmentFruit {
             total: self.total,
             values,
-            days: self
-                .days
-                .take()
-                .map(|(_, counts)| counts.into_pairs())
-                .unwrap_or_default(),
+            days: self.take_days(),
         }
     }
 }

@@ -51,7 +51,7 @@ use time::format_description::well_known::Rfc3339;
 
 use hearken_document::AnalysedDocument;
 
-use crate::facets::{Bucket, Collected, FacetCollector, Facets, Interval, histogram};
+use crate::facets::{Bucket, Collected, FacetCollector, Facets, Interval, MatchAll, histogram};
 use crate::query::{self, Lowering, SENTIMENT_LABELS, all, filter};
 use crate::schema::{Fields, names};
 use crate::{IndexError, Inner, load};
@@ -276,6 +276,8 @@ pub(crate) fn run(inner: &Inner, request: &SearchRequest) -> Result<SearchResult
     for f in request_filters(request, fields, &lowering) {
         clauses.push((Occur::Must, f));
     }
+    // An empty query, or one that is only `*`, with no filters.
+    let matches_all = clauses.is_empty() || (clauses.len() == 1 && node == query::Node::All);
     let query: Box<dyn Query> = match clauses.len() {
         0 => all(),
         1 => clauses.remove(0).1,
@@ -289,6 +291,7 @@ pub(crate) fn run(inner: &Inner, request: &SearchRequest) -> Result<SearchResult
     };
     let facets = FacetCollector {
         histogram: request.histogram.is_some(),
+        match_all: matches_all.then(|| MatchAll::new(fields)),
     };
     let (top, collected): (Vec<(f32, DocAddress)>, Collected) = if request.limit == 0 {
         (Vec::new(), searcher.search(&*query, &facets)?)

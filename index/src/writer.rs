@@ -221,8 +221,13 @@ impl IndexWriter {
             None => UpsertOutcome::New,
         };
         let tantivy_doc = to_tantivy(self.fields(), doc, json, hash);
-        self.writer
-            .delete_term(Term::from_field_text(self.fields().id, &doc.id));
+        // A new id is in no segment and not pending: there is nothing to
+        // delete, and a delete would still be looked up in every segment
+        // at the next commit.
+        if outcome == UpsertOutcome::Updated {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields().id, &doc.id));
+        }
         self.writer.add_document(tantivy_doc)?;
         self.pending.insert(
             doc.id.clone(),

@@ -581,7 +581,9 @@ fn hits_serialise_with_the_designed_field_names() {
 
 /// Facet counts against a brute-force count, on an index large enough to
 /// fill several blocks, over three segments, one with deletions (which
-/// takes tantivy's per-document path).
+/// takes tantivy's per-document path). The match-all query counts the two
+/// segments without deletions from their term dictionaries and the third
+/// hit by hit; both must agree with the brute force.
 #[test]
 fn facets_match_a_brute_force_count_across_blocks_and_segments() {
     use std::collections::BTreeMap;
@@ -615,7 +617,7 @@ fn facets_match_a_brute_force_count_across_blocks_and_segments() {
         }
         writer.commit().unwrap();
     }
-    let deleted: Vec<String> = (0..450).step_by(7).map(|i| format!("gen:{i}")).collect();
+    let deleted: Vec<String> = (0..150).step_by(7).map(|i| format!("gen:{i}")).collect();
     for id in &deleted {
         assert!(writer.delete(id).unwrap());
     }
