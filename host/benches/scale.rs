@@ -141,9 +141,15 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
     let t = Instant::now();
     let runs = config.sources.iter().filter_map(|(name, source)| {
         let plugin = opened.registry.get(source.plugin.get_ref())?;
-        Some(run_source(&opened.env, name, source, plugin, &stop))
+        let run = run_source(&opened.env, name, source, plugin, &stop);
+        // When each source ends shows which one is the critical path.
+        Some(async move { (run.await, t.elapsed()) })
     });
-    let summaries: Vec<RunSummary> = futures_util::future::join_all(runs).await;
+    let (summaries, finished): (Vec<RunSummary>, Vec<Duration>) =
+        futures_util::future::join_all(runs)
+            .await
+            .into_iter()
+            .unzip();
     let wall = t.elapsed();
     let cpu = cpu_time().saturating_sub(cpu0);
     let times = opened.env.pipeline.clock().snapshot();
@@ -202,10 +208,14 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
         index_bytes as f64 / 1e6,
         index_bytes as f64 / site_bytes.max(1) as f64
     );
-    for s in &summaries {
+    for (s, end) in summaries.iter().zip(&finished) {
         println!(
-            "  {:<16} {:>7} fetch calls {:>9} records {:>9} new",
-            s.source, s.pages, s.records, s.new
+            "  {:<16} {:>7} fetch calls {:>9} records {:>9} new, done after {:>6.1} s",
+            s.source,
+            s.pages,
+            s.records,
+            s.new,
+            end.as_secs_f64()
         );
     }
     println!(

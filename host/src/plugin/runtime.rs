@@ -126,12 +126,21 @@ const ALLOWED_IMPORTS: &[&str] = &[
     "wasi:random/insecure-seed",
 ];
 
+/// Set to `perfmap` to have wasmtime write `/tmp/perf-PID.map`, so that
+/// `perf record` / `perf report` name the plugin functions a profile spends
+/// its time in (see PLUGINS.md, "Profiling a plugin").
+pub const PROFILER_ENV: &str = "HEARKEN_WASM_PROFILER";
+
 impl PluginRuntime {
     /// A runtime whose compiled code is cached in `cache_dir` (if given).
     pub fn new(cache_dir: Option<&Path>) -> Result<Self, PluginError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
+        if std::env::var_os(PROFILER_ENV).is_some_and(|v| v == "perfmap") {
+            // Plugin code shows by function name in `perf report`.
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         if let Some(dir) = cache_dir {
             let mut cache = wasmtime::CacheConfig::new();
             cache.with_directory(dir);

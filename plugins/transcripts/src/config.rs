@@ -8,7 +8,7 @@
 //! the persona stage keys on it, so a typo must be a config error, not a
 //! silent new role.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use hearken_plugin_sdk::schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -124,20 +124,51 @@ pub struct Config {
 }
 
 impl Config {
+    /// The speaker lookup for this configuration, built once per call: a
+    /// board series can map thousands of names, and every turn of every
+    /// file asks for its speaker's role.
+    pub fn speakers(&self) -> Speakers {
+        let mut roles: HashMap<String, Role> = HashMap::with_capacity(self.roles.len());
+        // Names that differ only in case: the first in the map's order wins.
+        for (name, role) in &self.roles {
+            roles.entry(speaker_key(name)).or_insert(*role);
+        }
+        Speakers {
+            known: roles.keys().cloned().collect(),
+            roles,
+            default_role: self.default_role,
+        }
+    }
+}
+
+/// Speaker names to roles, matched without regard to case or surrounding
+/// whitespace.
+#[derive(Debug, Clone, Default)]
+pub struct Speakers {
+    roles: HashMap<String, Role>,
+    known: HashSet<String>,
+    default_role: Option<Role>,
+}
+
+impl Speakers {
     /// The role for a speaker: the configured one, else the default.
     pub fn role_of(&self, speaker: &str) -> Option<Role> {
-        let key = speaker.trim().to_lowercase();
         self.roles
-            .iter()
-            .find(|(name, _)| name.trim().to_lowercase() == key)
-            .map(|(_, r)| *r)
+            .get(&speaker_key(speaker))
+            .copied()
             .or(self.default_role)
     }
 
-    /// The names the configuration maps, for the plain-text reader.
-    pub fn known_speakers(&self) -> HashSet<String> {
-        self.roles.keys().cloned().collect()
+    /// The names the configuration maps, trimmed and lowercased, for the
+    /// plain-text reader.
+    pub fn known(&self) -> &HashSet<String> {
+        &self.known
     }
+}
+
+/// How a speaker name is compared: trimmed, lowercased.
+pub fn speaker_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 #[cfg(test)]
@@ -154,8 +185,11 @@ mod tests {
         .unwrap();
         assert_eq!(c.files[0].name(), "board-2025-03.vtt");
         assert_eq!(c.files[1].details().unwrap().format, Some(Format::Text));
-        assert_eq!(c.role_of("DANA WHITFIELD"), Some(Role::Moderator));
-        assert_eq!(c.role_of("Someone Else"), Some(Role::Patient));
+        let speakers = c.speakers();
+        assert_eq!(speakers.role_of(" DANA WHITFIELD"), Some(Role::Moderator));
+        assert_eq!(speakers.role_of("dr. okafor"), Some(Role::Clinician));
+        assert_eq!(speakers.role_of("Someone Else"), Some(Role::Patient));
+        assert!(speakers.known().contains("dana whitfield"));
         assert_eq!(c.page_size, 200);
     }
 

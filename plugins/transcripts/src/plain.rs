@@ -20,6 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::config::speaker_key;
 use crate::turns::{Segment, looks_like_name, split_speaker_label};
 use crate::webvtt::{Mode, parse_timestamp};
 
@@ -106,7 +107,8 @@ fn is_capitals(label: &str) -> bool {
 }
 
 /// Parses a plain-text transcript. `known_speakers` are names the operator's
-/// configuration maps to roles; they are always taken as labels.
+/// configuration maps to roles, as [`speaker_key`] gives them (trimmed,
+/// lowercase); they are always taken as labels.
 pub fn parse(text: &str, known_speakers: &HashSet<String>) -> PlainTranscript {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
@@ -116,12 +118,11 @@ pub fn parse(text: &str, known_speakers: &HashSet<String>) -> PlainTranscript {
             *label_counts.entry(label.to_lowercase()).or_default() += 1;
         }
     }
-    let known: HashSet<String> = known_speakers.iter().map(|s| s.to_lowercase()).collect();
     let accept = |line: &Line<'_>, label: &str| {
         let key = label.to_lowercase();
         line.time.is_some()
             || is_capitals(label)
-            || known.contains(&key)
+            || known_speakers.contains(&speaker_key(label))
             || label_counts.get(&key).copied().unwrap_or(0) >= 2
     };
 
@@ -162,7 +163,7 @@ pub fn parse(text: &str, known_speakers: &HashSet<String>) -> PlainTranscript {
             && line.time.is_none()
             && let Some(label) = line.label
             && METADATA_KEYS.contains(&label.to_lowercase().as_str())
-            && !known.contains(&label.to_lowercase())
+            && !known_speakers.contains(&speaker_key(label))
         {
             out.metadata
                 .push((label.to_lowercase(), line.rest.to_string()));
@@ -268,7 +269,7 @@ mod tests {
 
     #[test]
     fn configured_names_are_labels_even_once() {
-        let known: HashSet<String> = ["Dr. Okafor".to_string()].into();
+        let known: HashSet<String> = [speaker_key("Dr. Okafor")].into();
         let t = parse("Dr. Okafor: Only once.\n", &known);
         assert_eq!(speakers(&t), [Some("Dr. Okafor")]);
         let t = parse("Dr. Okafor: Only once.\n", &HashSet::new());

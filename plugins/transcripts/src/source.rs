@@ -42,7 +42,7 @@ use hearken_plugin_sdk::host::InputError;
 use hearken_plugin_sdk::{Batch, Record, RecordKind, SourceError, date};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, FileSpec};
+use crate::config::{Config, FileSpec, Speakers};
 use crate::transcript::{self, Transcript};
 use crate::webvtt::format_timestamp;
 
@@ -128,10 +128,29 @@ fn fnv64(parts: &[&[u8]]) -> u64 {
     h
 }
 
-fn fingerprint(bytes: &[u8], config: &Config, spec: &FileSpec) -> String {
-    let shaping = serde_json::to_string(&(spec, &config.roles, &config.default_role, &config.date))
-        .unwrap_or_default();
+fn fingerprint(bytes: &[u8], shaping: &Shaping, spec: &FileSpec) -> String {
+    // The bytes hashed are those of the JSON array `[spec, roles,
+    // default_role, date]`, as they always were, so cursors written before
+    // the configuration part was prepared once per call stay valid.
+    let spec = serde_json::to_string(spec).unwrap_or_default();
+    let shaping = format!("[{spec},{}", shaping.rest);
     format!("{:016x}", fnv64(&[bytes, shaping.as_bytes()]))
+}
+
+/// What, besides its own bytes and entry, shapes every file's records —
+/// the speaker roles, the default role and the default date — serialised
+/// once per call: a series can map thousands of speakers.
+struct Shaping {
+    /// `roles,default_role,date]`: the JSON array without its `[`.
+    rest: String,
+}
+
+fn shaping(config: &Config) -> Shaping {
+    let json = serde_json::to_string(&(&config.roles, &config.default_role, &config.date))
+        .unwrap_or_default();
+    Shaping {
+        rest: json.strip_prefix('[').unwrap_or(&json).to_string(),
+    }
 }
 
 fn input_error(name: &str, e: InputError) -> SourceError {
@@ -158,7 +177,10 @@ pub fn fetch(
         cursor::decode_or_default(cursor).map_err(|e| SourceError::Other(e.to_string()))?;
     let names: HashSet<&str> = config.files.iter().map(FileSpec::name).collect();
     state.files.retain(|k, _| names.contains(k.as_str()));
-    let known = config.known_speakers();
+    let speakers = config.speakers();
+    // The part of the configuration that shapes a file's records, hashed
+    // once per call rather than once per file.
+    let shaping = shaping(config);
     let page_size = config.page_size.max(1);
     // A file no longer configured (the operator edited the list mid-run)
     // restarts the scan from the top, which costs reads, never records.
@@ -171,16 +193,16 @@ pub fn fetch(
     for spec in &config.files[first..] {
         let name = spec.name();
         let bytes = inputs.read(name).map_err(|e| input_error(name, e))?;
-        let fp = fingerprint(&bytes, config, spec);
+        let fp = fingerprint(&bytes, &shaping, spec);
         let start = match &state.active {
             Some(a) if a.file == name && a.fingerprint == fp => a.next,
             _ if state.files.get(name).is_some_and(|f| f.fingerprint == fp) => continue,
             _ => 0,
         };
         let format = spec.details().and_then(|d| d.format);
-        let transcript = transcript::read(name, &bytes, format, &known)
+        let transcript = transcript::read(name, &bytes, format, speakers.known())
             .map_err(|e| SourceError::Parse(e.to_string()))?;
-        let records = turn_records(name, spec, config, &transcript);
+        let records = turn_records(name, spec, config, &speakers, &transcript);
         let total = records.len();
         let start = start.min(total);
         let end = total.min(start + (page_size - page.len()));
@@ -239,7 +261,13 @@ fn meeting_base(raw: &str) -> Option<(time::OffsetDateTime, bool)> {
 }
 
 /// Builds the records for every turn of a transcript.
-pub fn turn_records(name: &str, spec: &FileSpec, config: &Config, t: &Transcript) -> Vec<Record> {
+pub fn turn_records(
+    name: &str,
+    spec: &FileSpec,
+    config: &Config,
+    speakers: &Speakers,
+    t: &Transcript,
+) -> Vec<Record> {
     let details = spec.details();
     let raw_date = details
         .and_then(|d| d.date.clone())
@@ -284,7 +312,7 @@ pub fn turn_records(name: &str, spec: &FileSpec, config: &Config, t: &Transcript
             speaker_role: turn
                 .speaker
                 .as_deref()
-                .and_then(|s| config.role_of(s))
+                .and_then(|s| speakers.role_of(s))
                 .map(|r| r.as_str().to_string()),
             published,
             title: title.clone(),
@@ -310,4 +338,35 @@ pub fn turn_records(name: &str, spec: &FileSpec, config: &Config, t: &Transcript
         out.push(record);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cursors store fingerprints: preparing the configuration's part once
+    /// per call must not change them, or every file would be read again
+    /// after an upgrade.
+    #[test]
+    fn fingerprints_are_those_cursors_already_hold() {
+        let config: Config = hearken_plugin_sdk::config::parse(
+            r#"{"files": ["board-03.vtt", {"name": "notes.txt", "date": "2025-03-04"}],
+                "roles": {"Dana Whitfield": "moderator", "Dr. Okafor": "clinician"},
+                "default_role": "patient", "date": "2025-03-01"}"#,
+        )
+        .unwrap();
+        let shaping = shaping(&config);
+        for spec in &config.files {
+            let bytes = b"WEBVTT\n\n00:00.000 --> 00:01.000\n<v Dana Whitfield>Welcome.\n";
+            let as_before =
+                serde_json::to_string(&(spec, &config.roles, &config.default_role, &config.date))
+                    .unwrap();
+            assert_eq!(
+                fingerprint(bytes, &shaping, spec),
+                format!("{:016x}", fnv64(&[bytes, as_before.as_bytes()])),
+                "{}",
+                spec.name()
+            );
+        }
+    }
 }
