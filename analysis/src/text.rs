@@ -212,11 +212,32 @@ fn hashtag_parts(tag: &str, words: Option<&HashtagWords>) -> Vec<Range<usize>> {
     out
 }
 
-/// Spelled-out numbers that stem to `#`, like digits.
-const NUMBER_WORDS: &[&str] = &[
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "ninety", "hundred",
-];
+/// Whether `lower` is a spelled-out number that stems to `#`, like
+/// digits (a `match`, so the check per word is a length compare or two).
+fn is_number_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "fifteen"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "ninety"
+            | "hundred"
+    )
+}
 
 /// What kind of token a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -355,7 +376,7 @@ impl TokenStream {
                     TokenKind::Number => haystack.push('#'),
                     TokenKind::Placeholder => haystack.push_str(&lower[lo as usize..hi as usize]),
                     TokenKind::Url => haystack.push_str("[url]"),
-                    TokenKind::Word if NUMBER_WORDS.contains(&&lower[lo as usize..hi as usize]) => {
+                    TokenKind::Word if is_number_word(&lower[lo as usize..hi as usize]) => {
                         haystack.push('#')
                     }
                     TokenKind::Word => stem_into(&lower[lo as usize..hi as usize], &mut haystack),
