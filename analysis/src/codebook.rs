@@ -174,6 +174,11 @@ pub struct NegationRules {
     /// Words that close a scope ("but", "however", …).
     #[serde(default)]
     pub breakers: Vec<String>,
+    /// Words that make a following cue in the same clause hypothetical
+    /// rather than a denial ("if", "unless", "wish"): "I'd join if there
+    /// was no placebo" raises the placebo worry it seems to negate.
+    #[serde(default)]
+    pub conditionals: Vec<String>,
     /// How many tokens may lie between a cue and the term it negates (and
     /// between a term and a post-negation phrase).
     #[serde(default = "default_window")]
@@ -191,6 +196,7 @@ impl Default for NegationRules {
             pseudo: Vec::new(),
             post: Vec::new(),
             breakers: Vec::new(),
+            conditionals: Vec::new(),
             window: default_window(),
         }
     }
@@ -378,7 +384,11 @@ fn validate(file: &CodebookFile) -> Vec<String> {
             n.window
         ));
     }
-    for (field, list) in [("cues", &n.cues), ("breakers", &n.breakers)] {
+    for (field, list) in [
+        ("cues", &n.cues),
+        ("breakers", &n.breakers),
+        ("conditionals", &n.conditionals),
+    ] {
         for w in list {
             if w.trim().is_empty() || w.contains(char::is_whitespace) {
                 problems.push(format!("[negation] `{field}` entry {w:?} must be one word"));
@@ -498,6 +508,22 @@ mod tests {
             msg.contains("test.toml") && msg.contains("tactic") && msg.contains("line 8"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn conditional_words_must_be_single_words() {
+        let src = "name = \"x\"\n[negation]\ncues = [\"no\"]\nconditionals = [\"if\", \"as if\"]\n[[themes]]\nid = \"a\"\nlabel = \"A\"\ndefinition = \"d\"\npolarity = \"barrier\"\nterms = [\"x\"]\n";
+        let Err(AnalysisError::CodebookInvalid { problems, .. }) =
+            Codebook::from_toml_str(src, "t")
+        else {
+            panic!("expected an invalid codebook");
+        };
+        assert_eq!(
+            problems,
+            ["[negation] `conditionals` entry \"as if\" must be one word"]
+        );
+        let cb = Codebook::default_trial();
+        assert!(cb.negation().conditionals.iter().any(|w| w == "if"));
     }
 
     #[test]

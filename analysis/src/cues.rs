@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::codebook::{Codebook, CueKind};
 use crate::matcher::{Engine, Target};
 use crate::sentences;
-use crate::text::{TokenKind, TokenStream};
+use crate::text::{HashtagWords, TokenKind, TokenStream};
 use crate::themes::Evidence;
 
 /// A persona cue found in a text.
@@ -50,6 +50,7 @@ pub struct CueMatch {
 pub struct CueMatcher {
     engine: Engine,
     rules: Vec<(CueKind, String)>,
+    hashtags: HashtagWords,
 }
 
 const KIND_ORDER: [CueKind; 5] = [
@@ -78,13 +79,18 @@ impl CueMatcher {
                 .iter()
                 .map(|c| (c.kind, c.value.clone()))
                 .collect(),
+            hashtags: HashtagWords::from_codebook(codebook),
         }
     }
 
     /// The cues `text` states about its author, ordered by kind (role,
     /// life stage, age band, channel, accessibility), then codebook order.
     pub fn cues(&self, text: &str, sentences: &[Range<usize>]) -> Vec<CueMatch> {
-        self.cues_in(text, &TokenStream::new(text), sentences)
+        self.cues_in(
+            text,
+            &TokenStream::with_hashtag_words(text, &self.hashtags),
+            sentences,
+        )
     }
 
     /// Like [`cues`](Self::cues) over an already tokenised text.

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::codebook::Codebook;
 use crate::matcher::{Engine, Target};
 use crate::sentences;
-use crate::text::TokenStream;
+use crate::text::{HashtagWords, TokenStream};
 use crate::themes::Evidence;
 
 /// A stage of the trial journey, in journey order.
@@ -91,6 +91,7 @@ pub struct StageMatch {
 pub struct JourneyMatcher {
     engine: Engine,
     stages: Vec<Stage>,
+    hashtags: HashtagWords,
 }
 
 impl JourneyMatcher {
@@ -107,12 +108,16 @@ impl JourneyMatcher {
         JourneyMatcher {
             engine: Engine::new(&targets, codebook.negation()),
             stages: codebook.stages().iter().map(|s| s.stage).collect(),
+            hashtags: HashtagWords::from_codebook(codebook),
         }
     }
 
     /// The stage of `text` (sentence ranges bound context rules).
     pub fn stage(&self, text: &str, sentences: &[Range<usize>]) -> Option<StageMatch> {
-        self.stage_in(&TokenStream::new(text), sentences)
+        self.stage_in(
+            &TokenStream::with_hashtag_words(text, &self.hashtags),
+            sentences,
+        )
     }
 
     /// Like [`stage`](Self::stage) over an already tokenised text.

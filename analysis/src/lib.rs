@@ -63,7 +63,6 @@ use cues::{CueMatch, CueMatcher};
 use journey::{JourneyMatcher, StageMatch};
 use language::{LanguageConfig, LanguageDetector, LanguageGuess};
 use sentiment::{SentimentScorer, TextSentiment};
-use text::TokenStream;
 use themes::{ThemeMatch, ThemeMatcher};
 
 /// Everything the analysis says about one text.
@@ -173,7 +172,7 @@ impl Analyzer {
         let sentiment = language
             .english_or_unknown()
             .then(|| self.scorer.score(text, &sentences));
-        let tokens = TokenStream::new(text);
+        let tokens = self.themes.tokens(text);
         let themes = self.themes.find_in(&tokens, &sentences).matches;
         let stage = self.journey.stage_in(&tokens, &sentences);
         let cues = self.cues.cues_in(text, &tokens, &sentences);

@@ -20,6 +20,10 @@
 //!   negates a term that ends at most `window` tokens before it;
 //! * a scope never crosses a clause break (`.`, `!`, `?`, `;`, `,`, a
 //!   bracket, a dash, a line break) or a breaker word (`but`, `however`, …);
+//! * a cue (or a post-negation) after a conditional word in the same
+//!   clause (`if`, `unless`, `wish`; the codebook's `[negation]
+//!   conditionals`) negates nothing: "I'd join if there was no placebo" and
+//!   "if it wasn't for the travel" raise the theme, they do not deny it;
 //! * a cue word that is part of a matched term ("no car", "no one to watch
 //!   the kids") or of a pseudo-negation ("no idea", "don't want") opens no
 //!   scope: "I don't want the sugar pill" is still a placebo worry.
@@ -73,8 +77,13 @@ pub(crate) struct Engine {
     patterns: Vec<(usize, Vec<Use>)>,
     cues: HashSet<Box<str>>,
     breakers: HashSet<Box<str>>,
+    conditionals: HashSet<Box<str>>,
     window: usize,
 }
+
+/// How far back (in tokens, within the clause) a conditional word is looked
+/// for before a negation cue.
+const CONDITIONAL_REACH: usize = 20;
 
 /// The matches of one target in one text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -168,6 +177,7 @@ impl Engine {
             patterns,
             cues: fold(&negation.cues),
             breakers: fold(&negation.breakers),
+            conditionals: fold(&negation.conditionals),
             window: negation.window,
         }
     }
@@ -250,8 +260,8 @@ impl Engine {
                     }
                     Role::Pseudo | Role::Post => continue,
                 };
-                let negated =
-                    self.pre_negated(ts, &covered, f.t0) || self.post_negated(ts, &posts, f.t1);
+                let negated = self.pre_negated(ts, &covered, f.t0)
+                    || (self.post_negated(ts, &posts, f.t1) && !self.conditional_before(ts, f.t0));
                 cands.push(Cand {
                     target,
                     rule,
@@ -380,7 +390,31 @@ impl Engine {
                 return false;
             }
             if !covered[j] && self.cues.contains(w) {
+                return !self.conditional_before(ts, j);
+            }
+        }
+        false
+    }
+
+    /// Whether a conditional word lies before token `t` in its clause
+    /// (at most [`CONDITIONAL_REACH`] tokens back, not past a breaker).
+    fn conditional_before(&self, ts: &TokenStream, t: usize) -> bool {
+        if self.conditionals.is_empty() {
+            return false;
+        }
+        let tokens = ts.tokens();
+        let mut j = t;
+        for _ in 0..CONDITIONAL_REACH {
+            if j == 0 || tokens[j].break_before {
+                return false;
+            }
+            j -= 1;
+            let w = ts.lower(j);
+            if self.conditionals.contains(w) {
                 return true;
+            }
+            if self.breakers.contains(w) {
+                return false;
             }
         }
         false

@@ -28,14 +28,28 @@
 //! * A token of ASCII digits becomes the stem `#`: the codebook term
 //!   `3 hour drive` then also matches "2 hour drive" and "45 minute drive"
 //!   is one term, `45 minute drive`, that covers every number of minutes.
+//! * So does a spelled-out number from two up ("a five hour drive",
+//!   "eight weeks"), which patients write as often as digits. "one" and "a"
+//!   are not numbers here: "no one", "the one who" and "a" are not
+//!   quantities. Such a word stays a [`TokenKind::Word`] (only its stem is
+//!   `#`).
 //! * De-identification placeholders such as `[NAME]` and URLs are single
 //!   opaque tokens (`[name]`, `[url]`): they are never part of a term and
 //!   never a keyphrase.
+//! * A hashtag is read as the words it is made of, because social posts
+//!   put their topic there (`#TimeOff`, `#longdrive`, `#sideeffects`):
+//!   `#CamelCase` splits at its capitals, and a lower-case run-on is split
+//!   into words the codebook itself uses ([`HashtagWords`]), fewest words
+//!   first, each at least three letters, or left whole when no such split
+//!   exists. Every word keeps its own byte range inside the hashtag, so a
+//!   match still slices to a verbatim quote (`timeoff`). A hashtag starts a
+//!   new clause: a negation before it ("no pay #caregiving") does not reach
+//!   into it.
 //! * Stems are cached per thread: the Snowball stemmer is the most expensive
 //!   step, and patient talk reuses a small vocabulary.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -48,6 +62,181 @@ const STEM_CACHE_MAX: usize = 50_000;
 thread_local! {
     static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
     static STEM_CACHE: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::new(HashMap::new());
+}
+
+/// The shortest word a lower-case hashtag run-on is split into: two-letter
+/// words ("my", "in", "to") would split ordinary words into nonsense
+/// ("together" → "to get her").
+const HASHTAG_MIN_WORD: usize = 3;
+
+/// The words a lower-case hashtag run-on may be split into: the words of a
+/// codebook's terms, so `#timeoff` reads as "time off" because the codebook
+/// says "time off", and a hashtag the codebook has no words for stays one
+/// token.
+#[derive(Debug, Clone, Default)]
+pub struct HashtagWords {
+    words: HashSet<Box<str>>,
+    longest: usize,
+}
+
+impl HashtagWords {
+    /// The words of `terms` (split like text, lower-cased, ASCII letters
+    /// only, at least three letters each).
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> HashtagWords {
+        let mut words = HashSet::new();
+        let mut longest = 0;
+        for term in terms {
+            for w in term.split(|c: char| !c.is_ascii_alphabetic()) {
+                if w.len() >= HASHTAG_MIN_WORD {
+                    longest = longest.max(w.len());
+                    words.insert(w.to_ascii_lowercase().into_boxed_str());
+                }
+            }
+        }
+        HashtagWords { words, longest }
+    }
+
+    /// The words of every term, context word and cue of `codebook`.
+    pub fn from_codebook(codebook: &crate::codebook::Codebook) -> HashtagWords {
+        fn rules<'a>(
+            terms: &'a [String],
+            context: &'a [crate::codebook::ContextRule],
+        ) -> impl Iterator<Item = &'a str> {
+            terms
+                .iter()
+                .chain(
+                    context
+                        .iter()
+                        .flat_map(|c| c.terms.iter().chain(c.with.iter())),
+                )
+                .map(String::as_str)
+        }
+        HashtagWords::new(
+            codebook
+                .themes()
+                .iter()
+                .flat_map(|t| rules(&t.terms, &t.context))
+                .chain(
+                    codebook
+                        .stages()
+                        .iter()
+                        .flat_map(|s| rules(&s.terms, &s.context)),
+                )
+                .chain(
+                    codebook
+                        .cues()
+                        .iter()
+                        .flat_map(|c| rules(&c.terms, &c.context)),
+                ),
+        )
+    }
+
+    /// Whether `word` (lower case) is one of the words.
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+
+    /// Split a lower-case ASCII run-on into the fewest known words (on a tie,
+    /// the split whose earlier words are longer), as byte ranges of `run`;
+    /// `None` when `run` is a known word itself or has no such split.
+    fn split(&self, run: &str) -> Option<Vec<Range<usize>>> {
+        let n = run.len();
+        if n < 2 * HASHTAG_MIN_WORD || !run.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        if self.contains(run) {
+            return None;
+        }
+        // best[i]: the fewest words covering run[i..], and the end of the
+        // first of them.
+        let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+        best[n] = Some((0, n));
+        for i in (0..n).rev() {
+            let max = (i + self.longest).min(n);
+            // Longest first word first, so on a tie it wins.
+            for j in (i + HASHTAG_MIN_WORD..=max).rev() {
+                let Some((rest, _)) = best[j] else {
+                    continue;
+                };
+                if !self.contains(&run[i..j]) {
+                    continue;
+                }
+                if best[i].is_none_or(|(count, _)| rest + 1 < count) {
+                    best[i] = Some((rest + 1, j));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let (_, j) = best[i]?;
+            out.push(i..j);
+            i = j;
+        }
+        (out.len() > 1).then_some(out)
+    }
+}
+
+/// The words of the hashtag body `tag` (without the `#`), as byte ranges
+/// of `tag`: split at camel-case humps (`TrialLife`, `ABCTrial`), then each
+/// lower-case run-on by `words`.
+fn hashtag_parts(tag: &str, words: Option<&HashtagWords>) -> Vec<Range<usize>> {
+    let b = tag.as_bytes();
+    let mut humps = Vec::new();
+    let mut start = 0;
+    if tag.is_ascii() {
+        for i in 1..b.len() {
+            let lower_to_upper = b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase();
+            let acronym_end = b[i - 1].is_ascii_uppercase()
+                && b[i].is_ascii_uppercase()
+                && b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            if lower_to_upper || acronym_end {
+                humps.push(start..i);
+                start = i;
+            }
+        }
+    }
+    humps.push(start..b.len());
+    let mut out = Vec::new();
+    for hump in humps {
+        let lower = tag[hump.clone()].to_ascii_lowercase();
+        match words.and_then(|w| w.split(&lower)) {
+            Some(parts) => out.extend(
+                parts
+                    .into_iter()
+                    .map(|p| hump.start + p.start..hump.start + p.end),
+            ),
+            None => out.push(hump),
+        }
+    }
+    out
+}
+
+/// Whether `lower` is a spelled-out number that stems to `#`, like
+/// digits (a `match`, so the check per word is a length compare or two).
+fn is_number_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "fifteen"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "ninety"
+            | "hundred"
+    )
 }
 
 /// What kind of token a token is.
@@ -83,15 +272,28 @@ pub struct Token {
 pub struct TokenStream {
     tokens: Vec<Token>,
     lower: String,
-    /// `" s1 s2 … sn "`: every stem preceded and followed by one space.
+    /// `" s1 s2 … sn "`: every stem preceded and followed by one space, and
+    /// `"| "` before and after the stems of a hashtag.
     haystack: String,
     /// Byte offset in `haystack` of the space before each token's stem.
     starts: Vec<u32>,
 }
 
 impl TokenStream {
-    /// Tokenise, case-fold and stem `text`.
+    /// Tokenise, case-fold and stem `text`. Hashtags are split at camel-case
+    /// humps only; [`with_hashtag_words`](Self::with_hashtag_words) also
+    /// splits lower-case run-ons.
     pub fn new(text: &str) -> TokenStream {
+        Self::build(text, None)
+    }
+
+    /// Like [`new`](Self::new), and a lower-case hashtag run-on is split
+    /// into `words` (`#timeoff` → `time off`).
+    pub fn with_hashtag_words(text: &str, words: &HashtagWords) -> TokenStream {
+        Self::build(text, Some(words))
+    }
+
+    fn build(text: &str, words: Option<&HashtagWords>) -> TokenStream {
         let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
         let mut lower = String::with_capacity(text.len());
         let mut haystack = String::with_capacity(text.len() + 2);
@@ -100,6 +302,10 @@ impl TokenStream {
         let bytes = text.as_bytes();
         let mut i = 0;
         let mut last_end = 0;
+        // A hashtag is a unit of its own: no phrase runs into or out of it
+        // ("#timeoff #WorkingMom" is not "time off work"). A `|` between
+        // stems in the haystack, which no pattern contains, keeps them apart.
+        let mut fence_next = false;
         while i < text.len() {
             let Some(c) = text[i..].chars().next() else {
                 break;
@@ -128,27 +334,63 @@ impl TokenStream {
                 i += c.len_utf8();
                 continue;
             };
-            let break_before = !tokens.is_empty() && has_clause_break(&text[last_end..i]);
-            let lo = lower.len() as u32;
-            push_lower(&mut lower, &text[i..end]);
-            let hi = lower.len() as u32;
-            starts.push((haystack.len() - 1) as u32);
-            let s0 = haystack.len() as u32;
-            match kind {
-                TokenKind::Number => haystack.push('#'),
-                TokenKind::Placeholder => haystack.push_str(&lower[lo as usize..hi as usize]),
-                TokenKind::Url => haystack.push_str("[url]"),
-                TokenKind::Word => stem_into(&lower[lo as usize..hi as usize], &mut haystack),
+            let hashtag = kind == TokenKind::Word
+                && i > 0
+                && bytes[i - 1] == b'#'
+                && text[..i - 1]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| !p.is_alphanumeric());
+            // Only a hashtag allocates: every other token is one part.
+            let split: Vec<Range<usize>> = if hashtag {
+                hashtag_parts(&text[i..end], words)
+                    .into_iter()
+                    .map(|r| i + r.start..i + r.end)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let word = i..end;
+            let parts = if hashtag {
+                split.as_slice()
+            } else {
+                std::slice::from_ref(&word)
+            };
+            if hashtag || fence_next {
+                haystack.push_str("| ");
             }
-            let s1 = haystack.len() as u32;
-            haystack.push(' ');
-            tokens.push(Token {
-                range: i..end,
-                kind,
-                break_before,
-                lower: lo..hi,
-                stem: s0..s1,
-            });
+            fence_next = hashtag;
+            for (n, part) in parts.iter().cloned().enumerate() {
+                let break_before = !tokens.is_empty()
+                    && if n == 0 {
+                        hashtag || has_clause_break(&text[last_end..part.start])
+                    } else {
+                        false
+                    };
+                let lo = lower.len() as u32;
+                push_lower(&mut lower, &text[part.clone()]);
+                let hi = lower.len() as u32;
+                starts.push((haystack.len() - 1) as u32);
+                let s0 = haystack.len() as u32;
+                match kind {
+                    TokenKind::Number => haystack.push('#'),
+                    TokenKind::Placeholder => haystack.push_str(&lower[lo as usize..hi as usize]),
+                    TokenKind::Url => haystack.push_str("[url]"),
+                    TokenKind::Word if is_number_word(&lower[lo as usize..hi as usize]) => {
+                        haystack.push('#')
+                    }
+                    TokenKind::Word => stem_into(&lower[lo as usize..hi as usize], &mut haystack),
+                }
+                let s1 = haystack.len() as u32;
+                haystack.push(' ');
+                tokens.push(Token {
+                    range: part,
+                    kind,
+                    break_before,
+                    lower: lo..hi,
+                    stem: s0..s1,
+                });
+            }
             last_end = end;
             i = end;
         }
@@ -369,6 +611,81 @@ mod tests {
         let ts = TokenStream::new("no fever, just pain\nthen rest");
         let breaks: Vec<bool> = ts.tokens().iter().map(|t| t.break_before).collect();
         assert_eq!(breaks, [false, false, true, false, true, false]);
+    }
+
+    fn words_of<'a>(text: &'a str, ts: &TokenStream) -> Vec<&'a str> {
+        ts.tokens().iter().map(|t| &text[t.range.clone()]).collect()
+    }
+
+    #[test]
+    fn camel_case_hashtags_split_at_their_humps() {
+        let text = "Week 3 #TrialLife #ABCTrial #HALO10";
+        let ts = TokenStream::new(text);
+        assert_eq!(
+            words_of(text, &ts),
+            ["Week", "3", "Trial", "Life", "ABC", "Trial", "HALO10"]
+        );
+        assert_eq!(ts.stem(2), "trial");
+        assert_eq!(ts.stem(3), "life");
+    }
+
+    #[test]
+    fn lower_case_hashtags_split_into_known_words_only() {
+        let words = HashtagWords::new(["time off", "long drive", "to get her", "together"]);
+        let text = "so tired #timeoff #longdrive #together #spoonie";
+        let ts = TokenStream::with_hashtag_words(text, &words);
+        assert_eq!(
+            words_of(text, &ts),
+            // "together" is a known word itself and stays whole; "spoonie"
+            // has no split into known words.
+            [
+                "so", "tired", "time", "off", "long", "drive", "together", "spoonie"
+            ]
+        );
+        // Without the word list only humps split.
+        let ts = TokenStream::new(text);
+        assert_eq!(
+            words_of(text, &ts),
+            ["so", "tired", "timeoff", "longdrive", "together", "spoonie"]
+        );
+        // Two-letter words never split a run-on: "#together" is not
+        // "to get her" even when "together" is unknown.
+        let words = HashtagWords::new(["to", "get", "her"]);
+        let ts = TokenStream::with_hashtag_words("#together", &words);
+        assert_eq!(ts.len(), 1);
+    }
+
+    #[test]
+    fn the_fewest_words_win_a_hashtag_split() {
+        // "sid eef fects" covers the run-on too, in three words.
+        let words = HashtagWords::new(["side effects", "sid", "eef", "fects"]);
+        let text = "#sideeffects";
+        let ts = TokenStream::with_hashtag_words(text, &words);
+        assert_eq!(words_of(text, &ts), ["side", "effects"]);
+    }
+
+    #[test]
+    fn a_hashtag_starts_a_clause_and_a_hash_inside_a_word_is_no_hashtag() {
+        let words = HashtagWords::new(["time off"]);
+        let text = "no pay #timeoff C#sharp";
+        let ts = TokenStream::with_hashtag_words(text, &words);
+        let breaks: Vec<bool> = ts.tokens().iter().map(|t| t.break_before).collect();
+        // no, pay, time, off, C, sharp
+        assert_eq!(breaks, [false, false, true, false, false, false]);
+        assert_eq!(
+            words_of(text, &ts),
+            ["no", "pay", "time", "off", "C", "sharp"]
+        );
+    }
+
+    #[test]
+    fn spelled_out_numbers_stem_like_digits() {
+        assert_eq!(
+            stems("a five hour drive, two weeks, no one"),
+            ["a", "#", "hour", "drive", "#", "week", "no", "one"]
+        );
+        let ts = TokenStream::new("five");
+        assert_eq!(ts.tokens()[0].kind, TokenKind::Word);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::codebook::Codebook;
 use crate::matcher::{Engine, Target, sentences_of};
-use crate::text::TokenStream;
+use crate::text::{HashtagWords, TokenStream};
 
 /// Words in the text that triggered an assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -73,6 +73,7 @@ pub struct ThemeFindings {
 pub struct ThemeMatcher {
     engine: Engine,
     ids: Vec<String>,
+    hashtags: HashtagWords,
 }
 
 impl ThemeMatcher {
@@ -89,6 +90,7 @@ impl ThemeMatcher {
         ThemeMatcher {
             engine: Engine::new(&targets, codebook.negation()),
             ids: codebook.themes().iter().map(|t| t.id.clone()).collect(),
+            hashtags: HashtagWords::from_codebook(codebook),
         }
     }
 
@@ -101,7 +103,13 @@ impl ThemeMatcher {
 
     /// Like [`find`](Self::find), but also returns negated mentions.
     pub fn find_detailed(&self, text: &str, sentences: &[Range<usize>]) -> ThemeFindings {
-        self.find_in(&TokenStream::new(text), sentences)
+        self.find_in(&self.tokens(text), sentences)
+    }
+
+    /// `text` tokenised as this matcher reads it: hashtag run-ons split
+    /// into the codebook's words (see [`crate::text`]).
+    pub fn tokens(&self, text: &str) -> TokenStream {
+        TokenStream::with_hashtag_words(text, &self.hashtags)
     }
 
     /// Like [`find_detailed`](Self::find_detailed) over an already

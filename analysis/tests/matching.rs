@@ -491,3 +491,174 @@ fn analyzer_leaves_non_english_unscored() {
     assert_eq!(a.language.unexpected.as_deref(), Some("es"));
     assert!(a.sentiment.is_none());
 }
+
+#[test]
+fn hashtags_are_read_as_the_words_they_are_made_of() {
+    let text = "Third check-in this month, boss is not impressed 😩 #timeoff #WorkingMom";
+    let q = quotes(text, "time_work");
+    assert!(q.contains(&"timeoff"), "{q:?}");
+    // No phrase runs across two hashtags ("time off" + "Working" is not
+    // the term "time off work").
+    assert!(q.iter().all(|q| !q.contains('#')), "{q:?}");
+    assert!(
+        cue_values(text).contains(&"life_stage:working_parent".to_string()),
+        "{:?}",
+        cue_values(text)
+    );
+    let text = "Made it back before dark. #longdrive #TrialLife";
+    assert_eq!(quotes(text, "travel_burden"), ["longdrive"]);
+    let text = "Week 6 and the nausea is finally easing #sideeffects";
+    assert_eq!(
+        quotes(text, "side_effects_safety"),
+        ["nausea", "sideeffects"]
+    );
+    // Through the analyzer, which tokenises once for every matcher.
+    let a = Analyzer::new(Codebook::default_trial()).analyse("Signed up today #givingback");
+    let found: Vec<&str> = a.themes.iter().map(|t| t.theme.as_str()).collect();
+    assert_eq!(found, ["altruism"]);
+}
+
+#[test]
+fn hashtags_the_codebook_has_no_words_for_tag_nothing() {
+    assert!(ids("Sunday roast with the grandkids 🥰 #together #blessed #spoonie").is_empty());
+    // A hash inside a word is not a hashtag.
+    assert!(ids("Wrote it up in C#sharp notation, no idea why").is_empty());
+}
+
+#[test]
+fn a_negation_does_not_reach_into_a_hashtag() {
+    // "no pay" would otherwise negate the caregiving hashtag right after it.
+    let text = "Another unpaid morning off, no pay #caregiving";
+    assert!(has(text, "caregiving_family"), "{:?}", ids(text));
+}
+
+#[test]
+fn zero_hours_contracts_are_not_negation() {
+    let text = "I'm on a zero hours contract so time off for visits just means no pay.";
+    assert!(has(text, "time_work"), "{:?}", ids(text));
+    // "zero" still denies what follows it on its own.
+    assert!(!has(
+        "Zero side effects so far, touch wood.",
+        "side_effects_safety"
+    ));
+}
+
+#[test]
+fn hypothetical_negation_raises_the_theme() {
+    let text = "I'd sign up tomorrow if there was no placebo group.";
+    assert!(has(text, "placebo_randomisation"), "{:?}", ids(text));
+    let text = "Honestly if it wasn't for the travel I'd have no complaints about the study.";
+    assert!(has(text, "travel_burden"), "{:?}", ids(text));
+    let text =
+        "If the visits were early morning or after five I could do them without asking my manager.";
+    assert!(has(text, "time_work"), "{:?}", ids(text));
+    // Without a conditional the denial stands.
+    assert!(!has(
+        "There was no placebo group, which was a relief.",
+        "placebo_randomisation"
+    ));
+    // A conditional in an earlier clause does not reach over the comma.
+    assert!(!has(
+        "If you ask me, I never had any side effects.",
+        "side_effects_safety"
+    ));
+}
+
+#[test]
+fn scarcity_is_not_denial() {
+    let text = "There aren't many people like me in these trials, so I said yes.";
+    assert!(has(text, "representation"), "{:?}", ids(text));
+}
+
+#[test]
+fn common_ways_of_saying_work_gets_in_the_way() {
+    for text in [
+        "I've used six days of annual leave on study visits already and it's only March.",
+        "The check-in took four hours last time, I only booked the morning off.",
+        "I lost a shift every visit last month, that adds up fast.",
+        "I'm using my holiday days for infusions, so no actual holiday this year.",
+        "If they offered evening or weekend visits I'd have signed up ages ago.",
+    ] {
+        assert!(has(text, "time_work"), "{text}: {:?}", ids(text));
+    }
+    assert!(!has(
+        "Morning all, lovely weather for a walk today.",
+        "time_work"
+    ));
+}
+
+#[test]
+fn children_around_visits_are_childcare() {
+    for text in [
+        "We have three kids under 10 and no family nearby, so every infusion visit needs a plan.",
+        "If there was somewhere for kids to wait at the site I'd bring mine.",
+        "We've missed two school plays because of study visits this term.",
+        "My husband does nights so on visit days it's just me and the kids.",
+    ] {
+        assert!(has(text, "childcare"), "{text}: {:?}", ids(text));
+    }
+    // Children without a visit to arrange around are not a childcare need.
+    for text in [
+        "I'm doing this for my kids, so they get better medicine one day.",
+        "I've got my energy back enough to take the kids to the park again.",
+    ] {
+        assert!(!has(text, "childcare"), "{text}: {:?}", ids(text));
+    }
+}
+
+#[test]
+fn spelled_out_numbers_match_number_terms() {
+    assert_eq!(
+        quotes(
+            "It's a five hour drive with the roadworks.",
+            "travel_burden"
+        ),
+        ["five hour drive"]
+    );
+    // "no one" is not a number: the pseudo-negation still holds.
+    assert!(has(
+        "There's no one to watch the kids on visit days.",
+        "childcare"
+    ));
+}
+
+#[test]
+fn symptoms_patients_report_are_side_effects() {
+    for text in [
+        "The diarrhoea is manageable but it's always there.",
+        "Week four and the heartburn is getting worse, not better.",
+        "After the injection I get joint pain for about two days.",
+        "My liver numbers came back a bit high and now they want extra bloods.",
+    ] {
+        assert!(has(text, "side_effects_safety"), "{text}: {:?}", ids(text));
+    }
+    // A symptom word with nothing about a treatment is not one.
+    assert!(!has(
+        "My knee has some swelling from five-a-side football.",
+        "side_effects_safety"
+    ));
+}
+
+#[test]
+fn other_common_phrasings() {
+    assert!(has(
+        "Would have signed up straight away if there was a site closer than the city.",
+        "travel_burden"
+    ));
+    assert!(has(
+        "The video visits freeze every few minutes because our broadband is terrible.",
+        "digital_burden"
+    ));
+    assert!(has(
+        "I lose a day's wages every visit, and that isn't counted anywhere.",
+        "cost_compensation"
+    ));
+    assert!(has(
+        "The standard treatments stopped working, so this trial is my best shot.",
+        "hope_access"
+    ));
+    assert!(!has(
+        "I learned something new about my cat today.",
+        "hope_access"
+    ));
+}
