@@ -351,6 +351,7 @@ pub async fn open_for_ingest_with(
     data: DataDir,
     (runtime, registry): (Arc<PluginRuntime>, PluginRegistry),
 ) -> Result<Opened, AppError> {
+    crate::ingest::analysis_pool();
     data.create()?;
     // Before anything is marked interrupted: the runs may be another live
     // process's.

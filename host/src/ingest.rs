@@ -728,6 +728,50 @@ async fn index_records(
     .map_err(|e| IngestError::Worker(e.to_string()))?
 }
 
+/// Lower scheduling priority (nice) of the analysis threads.
+pub const ANALYSIS_NICE: i32 = 5;
+
+/// Sets up rayon's global pool, where [`analyse_batch`] runs, once per
+/// process: named threads that run at a lower priority ([`ANALYSIS_NICE`],
+/// Linux only) than the rest of the process.
+///
+/// # Why a lower priority
+///
+/// A run is a chain of plugin calls per source — each call needs the
+/// cursor of the one before — while the analysis of fetched batches can go
+/// at any pace, as long as it keeps up in the end. On a 2-core machine the
+/// two compete: at 100k documents the forum's chain of calls finished last,
+/// alone, long after the other sources, because while they ran it got a
+/// share of the cores rather than one of its own. With the analysis
+/// yielding to it, the chain runs at full speed and the analysis fills
+/// every cycle the chain leaves.
+pub fn analysis_pool() {
+    static POOL: std::sync::Once = std::sync::Once::new();
+    POOL.call_once(|| {
+        let built = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("hearken-analysis-{i}"))
+            .start_handler(|_| lower_priority())
+            .build_global();
+        // Somebody used rayon first (a test, an embedding program): its
+        // pool is as good, only not niced.
+        if let Err(e) = built {
+            tracing::debug!("analysis pool: {e}");
+        }
+    });
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // On Linux, PRIO_PROCESS with a thread id sets that thread's nice.
+    let tid = rustix::thread::gettid();
+    if let Err(e) = rustix::process::setpriority_process(Some(tid), ANALYSIS_NICE) {
+        tracing::debug!("analysis thread keeps its priority: {e}");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
 /// The pipeline over one batch, split across the machine's cores. Every
 /// author in the batch is a known name for every record in it.
 pub fn analyse_batch(

@@ -15,11 +15,13 @@
 //!   host's `http-get`.
 //!
 //! All state lives in the cursor ([`ForumCursor`]): the host creates a fresh
-//! instance for every call. One call reads up to [`PAGES_PER_FETCH`] pages
-//! (one request each; a Discourse topic with posts missing from its first
-//! page makes one more per 50 posts), stopping early at
-//! [`RECORDS_PER_FETCH`] records or [`TIME_PER_FETCH`], and returns their
-//! records; the host calls again until a batch says `exhausted`. The next scheduled run starts from the same cursor and reads
+//! instance for every call. One call reads 8 to 32 pages (more the larger
+//! its cursor, see [`Caps::for_cursor`]; one request each, and a Discourse
+//! topic with posts missing from its first page makes one more per 50
+//! posts), stopping early once it holds [`RECORDS_PER_PAGE`] records for
+//! each page it may read or after [`TIME_PER_FETCH`], and returns their
+//! records; the host calls again until a batch says `exhausted`. The next
+//! scheduled run starts from the same cursor and reads
 //! only new threads and new posts, so a run against an unchanged site
 //! yields no records.
 //!
@@ -32,6 +34,7 @@ use hearken_plugin_sdk::date::DateOptions;
 use hearken_plugin_sdk::http::{Client, HostTransport, Transport};
 use hearken_plugin_sdk::{Batch, PluginInfo, Record, Source, SourceError, config as sdk_config};
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 use time::UtcOffset;
 
@@ -106,6 +109,7 @@ pub fn run<T: Transport>(
         ));
     }
     let client = Client::with_transport(transport);
+    let caps = Caps::for_cursor(cursor.map_or(0, str::len));
     let previous: Option<ForumCursor> = cursor::decode(cursor)?;
 
     let (records, exhausted, state) = match config.engine {
@@ -116,6 +120,7 @@ pub fn run<T: Transport>(
                 Some(ForumCursor::Html(_)) => return Err(engine_changed()),
             };
             let (records, exhausted) = steps(
+                caps,
                 &mut state,
                 |state| {
                     discourse::step(
@@ -148,6 +153,7 @@ pub fn run<T: Transport>(
                 now: Some(now),
             };
             let (records, exhausted) = steps(
+                caps,
                 &mut state,
                 |state| {
                     crawl::step(
@@ -180,21 +186,49 @@ pub fn run<T: Transport>(
     })
 }
 
-/// Most requests one `fetch` makes: each call costs a fresh instance and a
-/// decode and encode of the cursor (which holds thousands of thread marks
-/// and tens of thousands of quiet-thread hashes on a big board, up to about
-/// 1 MB of JSON), so reading many pages per call instead of one makes a
-/// crawl several times cheaper. At a million posts, 8 pages a call spent
-/// more time on the cursor than on the pages; 32 keeps it a small share.
-pub const PAGES_PER_FETCH: u32 = 32;
-/// A call stops adding pages once it holds this many records (about 1 MB
-/// of post text on a typical board)…
-pub const RECORDS_PER_FETCH: usize = 1000;
+/// Fewest and most requests one `fetch` makes. Each call costs a fresh
+/// instance and a decode and encode of the cursor, which on a big board
+/// holds thousands of thread marks and tens of thousands of quiet-thread
+/// hashes (up to about 1 MB of JSON): at a million posts, 8 pages a call
+/// spent more time on the cursor than on the pages. So a call reads more
+/// pages the larger its cursor is ([`Caps::for_cursor`]), and a small
+/// board keeps small calls, whose batches reach the index sooner.
+pub const PAGES_PER_FETCH: RangeInclusive<u32> = 8..=32;
+/// A call stops adding pages once it holds this many records per page it
+/// may read (200 at 8 pages, 800 at 32)…
+pub const RECORDS_PER_PAGE: usize = 25;
+/// Cursor bytes that earn a call 8 more pages.
+pub const CURSOR_BYTES_PER_8_PAGES: usize = 128 * 1024;
 /// …or has spent this long: a slow or rate-limited site keeps each call
 /// short, well inside the host's time budget for a call.
 pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
 
-/// Runs `step` (one page of the crawl) up to [`PAGES_PER_FETCH`] times.
+/// How much one call may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    /// Requests (pages).
+    pub pages: u32,
+    /// Records, after which no further page is started.
+    pub records: usize,
+}
+
+impl Caps {
+    /// The caps for a call whose cursor is `cursor_bytes` long: 8 pages,
+    /// and 8 more per [`CURSOR_BYTES_PER_8_PAGES`], up to 32.
+    pub fn for_cursor(cursor_bytes: usize) -> Caps {
+        let steps = u32::try_from(cursor_bytes / CURSOR_BYTES_PER_8_PAGES).unwrap_or(u32::MAX);
+        let pages = PAGES_PER_FETCH
+            .start()
+            .saturating_add(steps.saturating_mul(8))
+            .min(*PAGES_PER_FETCH.end());
+        Caps {
+            pages,
+            records: pages as usize * RECORDS_PER_PAGE,
+        }
+    }
+}
+
+/// Runs `step` (one page of the crawl) up to `caps.pages` times.
 ///
 /// Only the first page of a call may end it abnormally. A later page that
 /// fails, or that stops the run short of its end (`finished` says whether
@@ -214,6 +248,7 @@ pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
 /// marks and quiet set — a large part of a big board's state — a failing
 /// page never touches, so they are not copied for every page.
 pub(crate) fn steps<S>(
+    caps: Caps,
     state: &mut S,
     mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, bool), SourceError>,
     finished: impl Fn(&S) -> bool,
@@ -223,8 +258,8 @@ pub(crate) fn steps<S>(
     let (mut records, mut exhausted) = step(state)?;
     let mut pages = 1;
     while !exhausted
-        && pages < PAGES_PER_FETCH
-        && records.len() < RECORDS_PER_FETCH
+        && pages < caps.pages
+        && records.len() < caps.records
         && started.elapsed() < TIME_PER_FETCH
     {
         let restore = undo(state);
@@ -328,6 +363,7 @@ mod tests {
 
     fn toy_call(toy: &mut Toy, script: &[Page]) -> Result<(Vec<Record>, bool), SourceError> {
         steps(
+            Caps::for_cursor(0),
             toy,
             toy_step(script),
             |t| !t.open,
@@ -340,15 +376,38 @@ mod tests {
 
     #[test]
     fn a_call_reads_several_pages_up_to_the_cap() {
-        let script = [Page::More; PAGES_PER_FETCH as usize + 4];
+        let script = [Page::More; 12];
         let mut toy = Toy {
             pages: 0,
             open: true,
         };
         let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
-        assert_eq!(toy.pages, PAGES_PER_FETCH as usize);
-        assert_eq!(records.len(), 2 * PAGES_PER_FETCH as usize);
+        assert_eq!(toy.pages, 8);
+        assert_eq!(records.len(), 2 * 8);
         assert!(!exhausted);
+    }
+
+    #[test]
+    fn a_larger_cursor_buys_a_call_more_pages() {
+        let caps = |kib: usize| Caps::for_cursor(kib * 1024);
+        assert_eq!(
+            caps(0),
+            Caps {
+                pages: 8,
+                records: 200
+            }
+        );
+        assert_eq!(caps(127).pages, 8);
+        assert_eq!(caps(128).pages, 16);
+        assert_eq!(caps(300).pages, 24);
+        assert_eq!(
+            caps(400),
+            Caps {
+                pages: 32,
+                records: 800
+            }
+        );
+        assert_eq!(Caps::for_cursor(usize::MAX).pages, 32);
     }
 
     #[test]
