@@ -30,7 +30,7 @@
 //! failed page back at the front of the queue. A 404 skips the page. A
 //! denied or invalid URL is an error: the operator must fix the grant.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use hearken_plugin_sdk::date::DateOptions;
 use hearken_plugin_sdk::http::{Client, HttpError, Transport};
@@ -500,11 +500,18 @@ fn apply(state: &mut HtmlState, task: Task, page_url: &str, page: Page) -> Vec<R
         }
     }
 
-    if let Some(run) = state.run.as_mut() {
-        for t in new_tasks.into_iter().rev() {
-            if !run.visited.iter().any(|v| v == t.url()) {
-                run.queue.push_front(t);
-            }
+    if let Some(run) = state.run.as_mut()
+        && !new_tasks.is_empty()
+    {
+        // A board page queues dozens of threads: one set of the visited
+        // URLs instead of a scan of them per thread.
+        let visited: HashSet<&str> = run.visited.iter().map(String::as_str).collect();
+        let fresh: Vec<Task> = new_tasks
+            .into_iter()
+            .filter(|t| !visited.contains(t.url()))
+            .collect();
+        for t in fresh.into_iter().rev() {
+            run.queue.push_front(t);
         }
     }
     forget_quiet_threads(state);

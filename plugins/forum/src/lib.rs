@@ -198,7 +198,7 @@ pub const PAGES_PER_FETCH: RangeInclusive<u32> = 8..=32;
 /// may read (200 at 8 pages, 800 at 32)…
 pub const RECORDS_PER_PAGE: usize = 25;
 /// Cursor bytes that earn a call 8 more pages.
-pub const CURSOR_BYTES_PER_8_PAGES: usize = 128 * 1024;
+pub const CURSOR_BYTES_PER_8_PAGES: usize = 32 * 1024;
 /// …or has spent this long: a slow or rate-limited site keeps each call
 /// short, well inside the host's time budget for a call.
 pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
@@ -397,11 +397,11 @@ mod tests {
                 records: 200
             }
         );
-        assert_eq!(caps(127).pages, 8);
-        assert_eq!(caps(128).pages, 16);
-        assert_eq!(caps(300).pages, 24);
+        assert_eq!(caps(31).pages, 8);
+        assert_eq!(caps(32).pages, 16);
+        assert_eq!(caps(70).pages, 24);
         assert_eq!(
-            caps(400),
+            caps(96),
             Caps {
                 pages: 32,
                 records: 800
