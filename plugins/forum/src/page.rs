@@ -17,7 +17,7 @@ use hearken_plugin_sdk::html::{collapse_whitespace, element_to_text};
 use hearken_plugin_sdk::http::resolve;
 use scraper::{ElementRef, Html, Selector};
 
-use crate::profile::Profile;
+use crate::profile::{Fixed, Profile};
 
 /// A thread as a list page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub struct Page {
 /// Reads `html`, served at `url`, with `profile`. `dates` reads the times.
 pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions) -> Page {
     let doc = Html::parse_document(html);
-    let base = base_url(&doc, url);
+    let base = base_url(&doc, url, &profile.fixed.base);
     let link = |el: ElementRef<'_>| -> Option<String> {
         el.value()
             .attr("href")
@@ -114,7 +114,7 @@ pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions)
                     Some(lp) => row
                         .select(lp)
                         .next()
-                        .map(|e| change_token(e, &base))
+                        .map(|e| change_token(e, &base, &profile.fixed))
                         .unwrap_or_default(),
                     None => collapse_whitespace(&row.text().collect::<String>()),
                 };
@@ -134,13 +134,10 @@ pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions)
         .find(|u| u != &strip_fragment(url) && same_site(u, url));
     let first_page = doc.select(&profile.prev_page).next().is_none();
     // Thread prefixes ("Question", "Solved") are labels, not the title.
-    let labels: Vec<Selector> = Selector::parse(".label, .label-append, .prefix")
-        .into_iter()
-        .collect();
     let title = doc
         .select(&profile.title)
         .next()
-        .map(|t| collapse_whitespace(&element_to_text(t, &labels)))
+        .map(|t| collapse_whitespace(&element_to_text(t, &profile.fixed.labels)))
         .filter(|t| !t.is_empty());
 
     let page_url = strip_fragment(url);
@@ -196,10 +193,10 @@ fn parse_post(
     let published = el
         .select(&profile.time)
         .next()
-        .and_then(|t| post_time(t, dates));
+        .and_then(|t| post_time(t, &profile.fixed.inner_time, dates));
     let quotes = body_el
         .select(&profile.quote)
-        .find_map(|q| quoted_post(q, base))
+        .find_map(|q| quoted_post(q, base, &profile.fixed))
         .map(|n| format!("p{n}"));
     let edited = profile
         .edited
@@ -253,7 +250,7 @@ fn trailing_number(s: &str) -> Option<u64> {
 /// A time element's moment: `datetime`, `data-time` (Unix seconds) or
 /// `data-timestamp` on it or a descendant `time`; else its `title`; else its
 /// text (after phpBB's `»`).
-fn post_time(el: ElementRef<'_>, dates: &DateOptions) -> Option<String> {
+fn post_time(el: ElementRef<'_>, inner: &Selector, dates: &DateOptions) -> Option<String> {
     // XenForo 2.2 puts the Unix time in `data-timestamp` and a display
     // string ("7:22 PM") in `data-time`; 2.0 put the Unix time in
     // `data-time`. Take the first attribute that reads as a full date.
@@ -267,8 +264,7 @@ fn post_time(el: ElementRef<'_>, dates: &DateOptions) -> Option<String> {
     if let Some(t) = attr_time(el) {
         return Some(t);
     }
-    let inner = Selector::parse("time, [datetime], [data-time]").ok()?;
-    if let Some(t) = el.select(&inner).find_map(attr_time) {
+    if let Some(t) = el.select(inner).find_map(attr_time) {
         return Some(t);
     }
     if let Some(t) = el
@@ -288,7 +284,7 @@ fn post_time(el: ElementRef<'_>, dates: &DateOptions) -> Option<String> {
 /// The number of the post a quote element quotes, from the attributes or
 /// links engines put in it: phpBB `data-post-id` / `cite="…?p=1234"`,
 /// XenForo `data-source="post: 1234"`, vBulletin `showthread.php?p=1234#post1234`.
-fn quoted_post(quote: ElementRef<'_>, base: &str) -> Option<u64> {
+fn quoted_post(quote: ElementRef<'_>, base: &str, fixed: &Fixed) -> Option<u64> {
     let v = quote.value();
     if let Some(src) = v.attr("data-source")
         && let Some(rest) = src.trim().strip_prefix("post:")
@@ -301,16 +297,14 @@ fn quoted_post(quote: ElementRef<'_>, base: &str) -> Option<u64> {
     if let Some(n) = v.attr("cite").and_then(|c| post_number_in_link(c, base)) {
         return Some(n);
     }
-    let marked = Selector::parse("[data-post-id]").ok()?;
     if let Some(n) = quote
-        .select(&marked)
+        .select(&fixed.marked_post)
         .find_map(|e| e.value().attr("data-post-id")?.trim().parse().ok())
     {
         return Some(n);
     }
-    let links = Selector::parse("a[href]").ok()?;
     quote
-        .select(&links)
+        .select(&fixed.links)
         .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
 }
 
@@ -354,30 +348,26 @@ fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
 /// Text is the last resort because forums print relative times ("Today,
 /// 09:02 AM") that change without a new post; a false change only costs
 /// one request for the thread's last page, which then yields nothing new.
-fn change_token(cell: ElementRef<'_>, base: &str) -> String {
-    if let Ok(links) = Selector::parse("a[href]")
-        && let Some(n) = cell
-            .select(&links)
-            .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
+fn change_token(cell: ElementRef<'_>, base: &str, fixed: &Fixed) -> String {
+    if let Some(n) = cell
+        .select(&fixed.links)
+        .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
     {
         return format!("p{n}");
     }
-    if let Ok(times) = Selector::parse("[datetime], [data-timestamp]")
-        && let Some(t) = cell.select(&times).find_map(|t| {
-            let v = t.value();
-            v.attr("data-timestamp").or(v.attr("datetime"))
-        })
-    {
+    if let Some(t) = cell.select(&fixed.row_time).find_map(|t| {
+        let v = t.value();
+        v.attr("data-timestamp").or(v.attr("datetime"))
+    }) {
         return t.to_string();
     }
     collapse_whitespace(&cell.text().collect::<String>())
 }
 
 /// `<base href>` if the page has one, else the page URL.
-fn base_url(doc: &Html, url: &str) -> String {
-    Selector::parse("base[href]")
-        .ok()
-        .and_then(|s| doc.select(&s).next())
+fn base_url(doc: &Html, url: &str, base: &Selector) -> String {
+    doc.select(base)
+        .next()
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| resolve(url, h))
         .unwrap_or_else(|| url.to_string())

@@ -54,6 +54,43 @@ pub struct Profile {
     pub edited: Option<Selector>,
     /// The fragment prefix of a post permalink (`p` → `#p1234`).
     pub anchor_prefix: &'static str,
+    /// The engine-independent selectors the page reader uses.
+    pub fixed: Fixed,
+}
+
+/// Selectors every engine shares, compiled once per call with the rest:
+/// parsing a selector costs more than matching it, and some of these are
+/// used for every post or thread row of every page.
+#[derive(Debug)]
+pub struct Fixed {
+    /// Thread prefixes ("Question", "Solved"): labels, not the title.
+    pub labels: Vec<Selector>,
+    /// A machine-readable time inside a post's time element.
+    pub inner_time: Selector,
+    /// An element naming the post a quote quotes.
+    pub marked_post: Selector,
+    /// Links.
+    pub links: Selector,
+    /// A machine-readable time inside a thread row's last-post cell.
+    pub row_time: Selector,
+    /// `<base href>`.
+    pub base: Selector,
+}
+
+impl Fixed {
+    fn new() -> Result<Fixed, SourceError> {
+        let internal = |css: &str| {
+            selector(css).map_err(|e| SourceError::Other(format!("built-in selector `{css}`: {e}")))
+        };
+        Ok(Fixed {
+            labels: vec![internal(".label, .label-append, .prefix")?],
+            inner_time: internal("time, [datetime], [data-time]")?,
+            marked_post: internal("[data-post-id]")?,
+            links: internal("a[href]")?,
+            row_time: internal("[datetime], [data-timestamp]")?,
+            base: internal("base[href]")?,
+        })
+    }
 }
 
 struct Defaults {
@@ -227,6 +264,7 @@ impl Profile {
             skip,
             edited: pick("edited", &o.edited, d.edited)?,
             anchor_prefix: d.anchor_prefix,
+            fixed: Fixed::new()?,
         })
     }
 }
