@@ -361,12 +361,10 @@ impl TokenStream {
             }
             fence_next = hashtag;
             for (n, part) in parts.iter().cloned().enumerate() {
-                let break_before = !tokens.is_empty()
-                    && if n == 0 {
-                        hashtag || has_clause_break(&text[last_end..part.start])
-                    } else {
-                        false
-                    };
+                // Only a hashtag's first word can follow a break.
+                let break_before = n == 0
+                    && !tokens.is_empty()
+                    && (hashtag || has_clause_break(&text[last_end..part.start]));
                 let lo = lower.len() as u32;
                 push_lower(&mut lower, &text[part.clone()]);
                 let hi = lower.len() as u32;

@@ -68,16 +68,17 @@ pub const KNOWN_CAP: usize = 2000;
 /// largest page any API here serves).
 pub const SLIDE_WINDOW: usize = 1000;
 
-/// Adds `hash` to a pass's `seen` list, which keeps its first
+/// Adds `hashes` to a pass's `seen` list, which keeps its first
 /// [`KNOWN_CAP`] entries (the pass's newest items, the next pass's `known`)
 /// and its latest [`SLIDE_WINDOW`]. Unbounded, the list grew with the
 /// feed's history — 350,000 items in a first pass over a big feed made a
 /// multi-megabyte cursor, over the host's limit, and every call rebuilt a
-/// set of all of them.
-fn remember_seen(seen: &mut Vec<String>, hash: String) {
-    seen.push(hash);
+/// set of all of them. A page's hashes are added together and the middle
+/// dropped once, not shifted down for every item.
+fn remember_seen(seen: &mut Vec<String>, hashes: impl IntoIterator<Item = String>) {
+    seen.extend(hashes);
     if seen.len() > KNOWN_CAP + SLIDE_WINDOW {
-        seen.remove(KNOWN_CAP);
+        seen.drain(KNOWN_CAP..seen.len() - SLIDE_WINDOW);
     }
 }
 
@@ -236,6 +237,7 @@ pub fn fetch<T: Transport>(
     let mut reached_known = page.reached_known;
     let page_was_empty = page.records.is_empty();
     let mut records = Vec::with_capacity(page.records.len());
+    let mut new_hashes = Vec::with_capacity(page.records.len());
     for r in page.records {
         let h = hash_id(&r.id);
         if known.contains(h.as_str()) {
@@ -243,10 +245,11 @@ pub fn fetch<T: Transport>(
             continue;
         }
         if seen.insert(h.clone()) {
-            remember_seen(&mut pass.seen, h);
+            new_hashes.push(h);
             records.push(r);
         }
     }
+    remember_seen(&mut pass.seen, new_hashes);
     pass.pages += 1;
     if let Some(top) = page.top
         && pass.top.as_deref().is_none_or(|t| later(&top, t))
@@ -685,8 +688,9 @@ mod tests {
     fn a_pass_remembers_its_newest_items_and_its_latest_pages_only() {
         let mut seen = Vec::new();
         let total = KNOWN_CAP + SLIDE_WINDOW + 5_000;
-        for i in 0..total {
-            remember_seen(&mut seen, format!("h{i}"));
+        // A page at a time, as `fetch` adds them.
+        for page in (0..total).collect::<Vec<_>>().chunks(50) {
+            remember_seen(&mut seen, page.iter().map(|i| format!("h{i}")));
         }
         assert_eq!(seen.len(), KNOWN_CAP + SLIDE_WINDOW);
         // The newest items of the pass, for the next pass's `known`…
