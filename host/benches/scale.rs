@@ -50,6 +50,10 @@ use hearken_sample::SampleConfig;
 mod measure;
 use measure::{cpu_time, dir_size, files_under, ms, peak_memory, percentile, reset_peak_memory};
 
+/// The `hearken` binary's allocator (see `src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 50;
 const SEED: u64 = 1_000_003;
 
