@@ -37,8 +37,7 @@ use hearken_plugin_sdk::http::{Client, HttpError, Transport};
 use hearken_plugin_sdk::{Record, RecordKind, SourceError};
 use serde::{Deserialize, Serialize};
 
-use crate::page::{Page, parse_page, strip_fragment, thread_key};
-use crate::profile::Profile;
+use crate::page::{Page, PageReader, strip_fragment, thread_key};
 
 /// What the cursor remembers about an HTML forum.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +253,7 @@ pub struct Step {
 pub fn step<T: Transport>(
     start_url: &str,
     max_pages: u32,
-    profile: &Profile,
+    reader: &PageReader<'_>,
     dates: &DateOptions,
     state: &mut HtmlState,
     client: &Client<T>,
@@ -318,7 +317,7 @@ pub fn step<T: Transport>(
     }
     let page_url = strip_fragment(&response.url);
     remember(&mut run.visited, &page_url);
-    let page = parse_page(&response.text(), &page_url, profile, dates);
+    let page = reader.read(&response.text(), &page_url, dates);
     let records = apply(state, task, &page_url, page);
     Ok(finish(state, records))
 }

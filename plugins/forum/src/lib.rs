@@ -5,10 +5,13 @@
 //!
 //! * [`config`]: the source's configuration and its JSON Schema.
 //! * [`discourse`]: Discourse through its JSON API.
-//! * [`profile`], [`page`], [`crawl`]: HTML forums. A [`profile::Profile`]
-//!   is an engine's selectors, [`page::parse_page`] reads one page with it
-//!   (pure: HTML in, links and posts out), and [`crawl::step`] walks the
-//!   site one page at a time.
+//! * [`profile`], [`page`], [`stream`], [`crawl`]: HTML forums. A
+//!   [`profile::Profile`] is an engine's selectors; [`page::parse_page`]
+//!   reads one page with it from html5ever's tree and [`stream::parse_page`]
+//!   reads it in one streaming pass (both pure: HTML in, links and posts
+//!   out, the same [`page::Page`] for the same page); a [`page::PageReader`]
+//!   picks between them and checks the one against the other; and
+//!   [`crawl::step`] walks the site one page at a time.
 //! * [`run`]: one `fetch`, generic over the HTTP [`Transport`] so the whole
 //!   plugin runs natively in tests against an in-memory site
 //!   ([`hearken_plugin_sdk::http::MemorySite`]); the component passes the
@@ -43,6 +46,7 @@ pub mod crawl;
 pub mod discourse;
 pub mod page;
 pub mod profile;
+pub mod stream;
 
 pub use config::{Config, Engine, Selectors};
 
@@ -147,6 +151,7 @@ pub fn run<T: Transport>(
                 Some(ForumCursor::Discourse(_)) => return Err(engine_changed()),
             };
             let profile = profile::Profile::new(engine, config.selectors.as_ref())?;
+            let reader = page::PageReader::new(&profile);
             let dates = DateOptions {
                 offset: parse_offset(config.utc_offset.as_deref())?,
                 day_first: config.day_first,
@@ -159,7 +164,7 @@ pub fn run<T: Transport>(
                     crawl::step(
                         &config.start_url,
                         config.max_pages_per_run,
-                        &profile,
+                        &reader,
                         &dates,
                         state,
                         &client,

@@ -12,6 +12,8 @@
 //! `datetime`/`data-time`/text, bodies without quotes and signatures, and the
 //! quoted post as the parent.
 
+use std::cell::Cell;
+
 use hearken_plugin_sdk::date::{self, DateOptions};
 use hearken_plugin_sdk::html::{collapse_whitespace, element_to_text};
 use hearken_plugin_sdk::http::resolve;
@@ -71,16 +73,77 @@ pub struct Page {
     pub posts: Vec<Post>,
 }
 
+/// The streaming reader is checked against the tree reader on the first
+/// page of every call and on every `CHECK_EVERY`th page after it. A check
+/// costs one tree parse, so this keeps the checks under 2 % of the pages of
+/// a long crawl while a board whose markup the streaming reader misreads is
+/// caught on its first page.
+pub const CHECK_EVERY: u32 = 64;
+
+/// Reads a call's pages: with the streaming reader ([`crate::stream`]) when
+/// the profile's selectors allow it, with the tree reader ([`parse_page`])
+/// otherwise, and for the rest of the call once the two have disagreed on a
+/// checked page or the streaming reader has given up on one. Either way the
+/// page it returns is the tree reader's whenever both were run.
+#[derive(Debug)]
+pub struct PageReader<'p> {
+    profile: &'p Profile,
+    pages: Cell<u32>,
+    tree_only: Cell<bool>,
+}
+
+impl<'p> PageReader<'p> {
+    /// A reader for one call with `profile`.
+    pub fn new(profile: &'p Profile) -> Self {
+        PageReader {
+            profile,
+            pages: Cell::new(0),
+            tree_only: Cell::new(profile.stream.is_none()),
+        }
+    }
+
+    /// Whether pages go to the tree reader from now on.
+    pub fn tree_only(&self) -> bool {
+        self.tree_only.get()
+    }
+
+    /// Reads `html`, served at `url`.
+    pub fn read(&self, html: &str, url: &str, dates: &DateOptions) -> Page {
+        let stream = match &self.profile.stream {
+            Some(s) if !self.tree_only.get() => s,
+            _ => return parse_page(html, url, self.profile, dates),
+        };
+        let n = self.pages.get();
+        self.pages.set(n.wrapping_add(1));
+        match crate::stream::parse_page(html, url, self.profile, stream, dates) {
+            Ok(page) if !n.is_multiple_of(CHECK_EVERY) => page,
+            Ok(page) => {
+                let tree = parse_page(html, url, self.profile, dates);
+                if tree != page {
+                    hearken_plugin_sdk::warn!(
+                        "forum: the streaming reader read {url} differently from the tree reader; \
+                         this call reads its remaining pages with the tree reader"
+                    );
+                    self.tree_only.set(true);
+                }
+                tree
+            }
+            Err(e) => {
+                hearken_plugin_sdk::warn!(
+                    "forum: {e} on {url}; this call reads its remaining pages with the tree reader"
+                );
+                self.tree_only.set(true);
+                parse_page(html, url, self.profile, dates)
+            }
+        }
+    }
+}
+
 /// Reads `html`, served at `url`, with `profile`. `dates` reads the times.
 pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions) -> Page {
     let doc = Html::parse_document(html);
     let base = base_url(&doc, url, &profile.fixed.base);
-    let link = |el: ElementRef<'_>| -> Option<String> {
-        el.value()
-            .attr("href")
-            .and_then(|h| resolve(&base, h))
-            .map(|u| strip_fragment(&strip_session(&u)))
-    };
+    let link = |el: ElementRef<'_>| el.value().attr("href").and_then(|h| link_url(h, &base));
 
     let mut boards = Vec::new();
     if let Some(sel) = &profile.board_link {
@@ -167,7 +230,7 @@ fn parse_post(
 ) -> Option<Post> {
     let body_el = el.select(&profile.body).next()?;
     let body = element_to_text(body_el, &profile.skip);
-    let number = post_number(el);
+    let number = post_number(el.value());
     let (id, url) = match number {
         Some(n) => (
             format!("p{n}"),
@@ -185,11 +248,7 @@ fn parse_post(
         .select(&profile.author)
         .map(|a| collapse_whitespace(&a.text().collect::<String>()))
         .find(|a| !a.is_empty())
-        .or_else(|| {
-            ["data-author", "data-user-name"]
-                .iter()
-                .find_map(|k| el.value().attr(k).map(str::to_string))
-        });
+        .or_else(|| author_attr(el.value()));
     let published = el
         .select(&profile.time)
         .next()
@@ -217,8 +276,27 @@ fn parse_post(
 /// The post number from the attributes engines put it in: phpBB `id="p1234"`,
 /// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
 /// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
-fn post_number(el: ElementRef<'_>) -> Option<u64> {
-    let v = el.value();
+/// Reading attributes, the same from a parsed tree's element or from a
+/// streamed start tag (see [`crate::stream`]).
+pub(crate) trait Attributes {
+    /// The value of attribute `name`, character references decoded.
+    fn attr(&self, name: &str) -> Option<&str>;
+}
+
+impl Attributes for scraper::node::Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        scraper::node::Element::attr(self, name)
+    }
+}
+
+/// A link target as the crawler keeps it: absolute, without session id or
+/// fragment.
+pub(crate) fn link_url(href: &str, base: &str) -> Option<String> {
+    resolve(base, href).map(|u| strip_fragment(&strip_session(&u)))
+}
+
+/// The forum's number for a post, from the post element's attributes.
+pub(crate) fn post_number(el: &impl Attributes) -> Option<u64> {
     [
         "data-post-id",
         "data-node-id",
@@ -227,8 +305,15 @@ fn post_number(el: ElementRef<'_>) -> Option<u64> {
         "data-pid",
     ]
     .iter()
-    .filter_map(|k| v.attr(k))
+    .filter_map(|k| el.attr(k))
     .find_map(trailing_number)
+}
+
+/// The author named on the post element itself.
+pub(crate) fn author_attr(el: &impl Attributes) -> Option<String> {
+    ["data-author", "data-user-name"]
+        .iter()
+        .find_map(|k| el.attr(k).map(str::to_string))
 }
 
 /// The trailing run of digits of `s` (`js-post-1234` → 1234).
@@ -247,70 +332,87 @@ fn trailing_number(s: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// A time element's moment: `datetime`, `data-time` (Unix seconds) or
-/// `data-timestamp` on it or a descendant `time`; else its `title`; else its
-/// text (after phpBB's `»`).
-fn post_time(el: ElementRef<'_>, inner: &Selector, dates: &DateOptions) -> Option<String> {
-    // XenForo 2.2 puts the Unix time in `data-timestamp` and a display
-    // string ("7:22 PM") in `data-time`; 2.0 put the Unix time in
-    // `data-time`. Take the first attribute that reads as a full date.
-    let attr_time = |e: ElementRef<'_>| -> Option<String> {
-        let v = e.value();
-        ["data-timestamp", "datetime", "data-time"]
-            .iter()
-            .filter_map(|k| v.attr(k))
-            .find_map(|t| date::to_rfc3339_with(t, dates))
-    };
-    if let Some(t) = attr_time(el) {
-        return Some(t);
-    }
-    if let Some(t) = el.select(inner).find_map(attr_time) {
-        return Some(t);
-    }
-    if let Some(t) = el
-        .value()
-        .attr("title")
+/// A machine-readable time on an element (`data-timestamp`, `datetime`,
+/// `data-time`).
+///
+/// XenForo 2.2 puts the Unix time in `data-timestamp` and a display
+/// string ("7:22 PM") in `data-time`; 2.0 put the Unix time in
+/// `data-time`. Take the first attribute that reads as a full date.
+pub(crate) fn attr_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
+    ["data-timestamp", "datetime", "data-time"]
+        .iter()
+        .filter_map(|k| el.attr(k))
+        .find_map(|t| date::to_rfc3339_with(t, dates))
+}
+
+/// A time in an element's `title` (phpBB 3.0, vBulletin tooltips).
+pub(crate) fn title_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
+    el.attr("title")
         .and_then(|t| date::to_rfc3339_with(t, dates))
-    {
-        return Some(t);
-    }
-    let text = collapse_whitespace(&el.text().collect::<String>());
+}
+
+/// A time in an element's text. phpBB puts the author before the time
+/// (`by Name » Tue Mar 04, 2025 8:12 pm`): only what follows `»` counts.
+pub(crate) fn text_time(text: &str, dates: &DateOptions) -> Option<String> {
+    let text = collapse_whitespace(text);
     let text = text
         .rsplit_once('»')
         .map_or(text.as_str(), |(_, after)| after);
     date::to_rfc3339_with(text, dates)
 }
 
-/// The number of the post a quote element quotes, from the attributes or
-/// links engines put in it: phpBB `data-post-id` / `cite="…?p=1234"`,
-/// XenForo `data-source="post: 1234"`, vBulletin `showthread.php?p=1234#post1234`.
-fn quoted_post(quote: ElementRef<'_>, base: &str, fixed: &Fixed) -> Option<u64> {
-    let v = quote.value();
-    if let Some(src) = v.attr("data-source")
+/// A time element's moment: `datetime`, `data-time` (Unix seconds) or
+/// `data-timestamp` on it or a descendant `time`; else its `title`; else its
+/// text (after phpBB's `»`).
+fn post_time(el: ElementRef<'_>, inner: &Selector, dates: &DateOptions) -> Option<String> {
+    attr_time(el.value(), dates)
+        .or_else(|| el.select(inner).find_map(|e| attr_time(e.value(), dates)))
+        .or_else(|| title_time(el.value(), dates))
+        .or_else(|| text_time(&el.text().collect::<String>(), dates))
+}
+
+/// The post a quote names on its own element (`data-source="post: 12"`,
+/// `data-post-id`, a `cite` link).
+pub(crate) fn quote_attr_number(quote: &impl Attributes, base: &str) -> Option<u64> {
+    if let Some(src) = quote.attr("data-source")
         && let Some(rest) = src.trim().strip_prefix("post:")
     {
         return rest.trim().parse().ok();
     }
-    if let Some(n) = v.attr("data-post-id").and_then(|n| n.trim().parse().ok()) {
-        return Some(n);
-    }
-    if let Some(n) = v.attr("cite").and_then(|c| post_number_in_link(c, base)) {
-        return Some(n);
-    }
     if let Some(n) = quote
-        .select(&fixed.marked_post)
-        .find_map(|e| e.value().attr("data-post-id")?.trim().parse().ok())
+        .attr("data-post-id")
+        .and_then(|n| n.trim().parse().ok())
     {
         return Some(n);
     }
     quote
-        .select(&fixed.links)
-        .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
+        .attr("cite")
+        .and_then(|c| post_number_in_link(c, base))
 }
 
-/// A post number in a link: `?p=1234`, `#p1234`, `#post1234`,
-/// `/post-1234`, `/posts/1234/`.
-fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
+/// The post an element inside a quote names with `data-post-id`.
+pub(crate) fn marked_number(el: &impl Attributes) -> Option<u64> {
+    el.attr("data-post-id")?.trim().parse().ok()
+}
+
+/// The number of the post a quote element quotes, from the attributes or
+/// links engines put in it: phpBB `data-post-id` / `cite="…?p=1234"`,
+/// XenForo `data-source="post: 1234"`, vBulletin `showthread.php?p=1234#post1234`.
+fn quoted_post(quote: ElementRef<'_>, base: &str, fixed: &Fixed) -> Option<u64> {
+    quote_attr_number(quote.value(), base)
+        .or_else(|| {
+            quote
+                .select(&fixed.marked_post)
+                .find_map(|e| marked_number(e.value()))
+        })
+        .or_else(|| {
+            quote
+                .select(&fixed.links)
+                .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
+        })
+}
+
+pub(crate) fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
     let u = url::Url::parse(&resolve(base, href)?).ok()?;
     if let Some(n) = u
         .query_pairs()
@@ -348,6 +450,11 @@ fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
 /// Text is the last resort because forums print relative times ("Today,
 /// 09:02 AM") that change without a new post; a false change only costs
 /// one request for the thread's last page, which then yields nothing new.
+/// The time a thread row's last-post cell gives.
+pub(crate) fn row_time(el: &impl Attributes) -> Option<&str> {
+    el.attr("data-timestamp").or(el.attr("datetime"))
+}
+
 fn change_token(cell: ElementRef<'_>, base: &str, fixed: &Fixed) -> String {
     if let Some(n) = cell
         .select(&fixed.links)
@@ -355,10 +462,10 @@ fn change_token(cell: ElementRef<'_>, base: &str, fixed: &Fixed) -> String {
     {
         return format!("p{n}");
     }
-    if let Some(t) = cell.select(&fixed.row_time).find_map(|t| {
-        let v = t.value();
-        v.attr("data-timestamp").or(v.attr("datetime"))
-    }) {
+    if let Some(t) = cell
+        .select(&fixed.row_time)
+        .find_map(|t| row_time(t.value()))
+    {
         return t.to_string();
     }
     collapse_whitespace(&cell.text().collect::<String>())

@@ -20,6 +20,7 @@ use hearken_plugin_sdk::html::selector;
 use scraper::Selector;
 
 use crate::config::{Engine, Selectors};
+use crate::stream;
 
 /// Compiled selectors for one HTML forum.
 #[derive(Debug)]
@@ -56,6 +57,9 @@ pub struct Profile {
     pub anchor_prefix: &'static str,
     /// The engine-independent selectors the page reader uses.
     pub fixed: Fixed,
+    /// The same selectors for the streaming reader; `None` when one of them
+    /// is beyond what it can match (see [`crate::stream`]).
+    pub stream: Option<stream::Selectors>,
 }
 
 /// Selectors every engine shares, compiled once per call with the rest:
@@ -77,18 +81,46 @@ pub struct Fixed {
     pub base: Selector,
 }
 
+/// The CSS of the [`Fixed`] selectors.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedCss {
+    /// The CSS of [`Fixed::labels`].
+    pub labels: &'static str,
+    /// The CSS of [`Fixed::inner_time`].
+    pub inner_time: &'static str,
+    /// The CSS of [`Fixed::marked_post`].
+    pub marked_post: &'static str,
+    /// The CSS of [`Fixed::links`].
+    pub links: &'static str,
+    /// The CSS of [`Fixed::row_time`].
+    pub row_time: &'static str,
+    /// The CSS of [`Fixed::base`].
+    pub base: &'static str,
+}
+
+/// What every engine shares.
+pub const FIXED_CSS: FixedCss = FixedCss {
+    labels: ".label, .label-append, .prefix",
+    inner_time: "time, [datetime], [data-time]",
+    marked_post: "[data-post-id]",
+    links: "a[href]",
+    row_time: "[datetime], [data-timestamp]",
+    base: "base[href]",
+};
+
 impl Fixed {
     fn new() -> Result<Fixed, SourceError> {
         let internal = |css: &str| {
             selector(css).map_err(|e| SourceError::Other(format!("built-in selector `{css}`: {e}")))
         };
+        let c = FIXED_CSS;
         Ok(Fixed {
-            labels: vec![internal(".label, .label-append, .prefix")?],
-            inner_time: internal("time, [datetime], [data-time]")?,
-            marked_post: internal("[data-post-id]")?,
-            links: internal("a[href]")?,
-            row_time: internal("[datetime], [data-timestamp]")?,
-            base: internal("base[href]")?,
+            labels: vec![internal(c.labels)?],
+            inner_time: internal(c.inner_time)?,
+            marked_post: internal(c.marked_post)?,
+            links: internal(c.links)?,
+            row_time: internal(c.row_time)?,
+            base: internal(c.base)?,
         })
     }
 }
@@ -199,72 +231,132 @@ fn compile(field: &str, css: &str) -> Result<Selector, SourceError> {
     selector(css).map_err(|e| SourceError::Config(format!("config: at `selectors.{field}`: {e}")))
 }
 
-fn pick(
-    field: &str,
-    given: &Option<String>,
-    default: Option<&str>,
-) -> Result<Option<Selector>, SourceError> {
+/// The operator's selector for a field, else the engine's (an empty default
+/// means the engine has none).
+fn chosen(given: &Option<String>, default: Option<&str>) -> Option<String> {
     match (given, default) {
-        (Some(css), _) => compile(field, css).map(Some),
-        (None, Some(css)) if !css.is_empty() => compile(field, css).map(Some),
-        _ => Ok(None),
+        (Some(css), _) => Some(css.clone()),
+        (None, Some(css)) if !css.is_empty() => Some(css.to_string()),
+        _ => None,
     }
 }
 
-fn required(
-    field: &str,
-    given: &Option<String>,
-    default: Option<&str>,
-) -> Result<Selector, SourceError> {
-    pick(field, given, default)?.ok_or_else(|| {
+fn required(field: &str, css: Option<String>) -> Result<String, SourceError> {
+    css.ok_or_else(|| {
         SourceError::Config(format!(
             "config: at `selectors`: `{field}` is required for the `selectors` engine"
         ))
     })
 }
 
-impl Profile {
-    /// The profile for `engine`, with `overrides` replacing defaults.
-    pub fn new(engine: Engine, overrides: Option<&Selectors>) -> Result<Profile, SourceError> {
+/// The CSS of every selector a profile uses, once defaults and overrides are
+/// settled: what both page readers compile.
+#[derive(Debug, Clone)]
+pub struct Css {
+    /// The CSS of [`Profile::board_link`].
+    pub board_link: Option<String>,
+    /// The CSS of [`Profile::topic_row`].
+    pub topic_row: Option<String>,
+    /// The CSS of [`Profile::thread_link`].
+    pub thread_link: String,
+    /// The CSS of [`Profile::last_post`].
+    pub last_post: Option<String>,
+    /// The CSS of [`Profile::next_page`].
+    pub next_page: String,
+    /// The CSS of [`Profile::prev_page`].
+    pub prev_page: String,
+    /// The CSS of [`Profile::title`].
+    pub title: String,
+    /// The CSS of [`Profile::post`].
+    pub post: String,
+    /// The CSS of [`Profile::author`].
+    pub author: String,
+    /// The CSS of [`Profile::time`].
+    pub time: String,
+    /// The CSS of [`Profile::body`].
+    pub body: String,
+    /// The CSS of [`Profile::quote`].
+    pub quote: String,
+    /// Signatures, which the body walk skips.
+    pub signature: Option<String>,
+    /// Engine clutter, which the body walk skips.
+    pub clutter: Option<String>,
+    /// The CSS of [`Profile::edited`].
+    pub edited: Option<String>,
+}
+
+impl Css {
+    fn new(engine: Engine, overrides: Option<&Selectors>) -> Result<Css, SourceError> {
         let d = defaults(engine);
         let empty = Selectors::default();
         let o = overrides.unwrap_or(&empty);
         // The generic rel=next/prev always apply; an engine's own selector
         // or the operator's comes first.
-        let next = match &o.next_page {
+        let next_page = match &o.next_page {
             Some(css) => format!("{css}, {GENERIC_NEXT}"),
             None if d.next_page == GENERIC_NEXT => GENERIC_NEXT.to_string(),
             None => format!("{}, {GENERIC_NEXT}", d.next_page),
         };
-        let prev = match &o.prev_page {
+        let prev_page = match &o.prev_page {
             Some(css) => format!("{css}, {GENERIC_PREV}"),
             None if d.prev_page == GENERIC_PREV => GENERIC_PREV.to_string(),
             None => format!("{}, {GENERIC_PREV}", d.prev_page),
         };
-        let quote = compile("quote", o.quote.as_deref().unwrap_or(d.quote))?;
-        let signature = pick("signature", &o.signature, Some(d.signature))?;
-        let clutter = pick("clutter", &None, Some(d.clutter))?;
+        let or = |given: &Option<String>, default: &str| given.clone().unwrap_or(default.into());
+        Ok(Css {
+            board_link: chosen(&o.board_link, d.board_link),
+            topic_row: chosen(&o.topic_row, d.topic_row),
+            thread_link: required("thread_link", chosen(&o.thread_link, d.thread_link))?,
+            last_post: chosen(&o.last_post, d.last_post),
+            next_page,
+            prev_page,
+            title: or(&o.title, d.title),
+            post: required("post", chosen(&o.post, d.post))?,
+            author: or(&o.author, d.author),
+            time: or(&o.time, d.time),
+            body: required("body", chosen(&o.body, d.body))?,
+            quote: or(&o.quote, d.quote),
+            signature: chosen(&o.signature, Some(d.signature)),
+            clutter: chosen(&None, Some(d.clutter)),
+            edited: chosen(&o.edited, d.edited),
+        })
+    }
+}
+
+impl Profile {
+    /// The profile for `engine`, with `overrides` replacing defaults.
+    pub fn new(engine: Engine, overrides: Option<&Selectors>) -> Result<Profile, SourceError> {
+        let css = Css::new(engine, overrides)?;
+        let opt = |field: &str, css: &Option<String>| -> Result<Option<Selector>, SourceError> {
+            css.as_deref().map(|c| compile(field, c)).transpose()
+        };
+        let quote = compile("quote", &css.quote)?;
+        let signature = opt("signature", &css.signature)?;
+        let clutter = opt("clutter", &css.clutter)?;
         let skip = [Some(quote.clone()), signature, clutter]
             .into_iter()
             .flatten()
             .collect();
+        let fixed = Fixed::new()?;
+        let stream = stream::Selectors::new(&css, FIXED_CSS);
         Ok(Profile {
-            board_link: pick("board_link", &o.board_link, d.board_link)?,
-            topic_row: pick("topic_row", &o.topic_row, d.topic_row)?,
-            thread_link: required("thread_link", &o.thread_link, d.thread_link)?,
-            last_post: pick("last_post", &o.last_post, d.last_post)?,
-            next_page: compile("next_page", &next)?,
-            prev_page: compile("prev_page", &prev)?,
-            title: compile("title", o.title.as_deref().unwrap_or(d.title))?,
-            post: required("post", &o.post, d.post)?,
-            author: compile("author", o.author.as_deref().unwrap_or(d.author))?,
-            time: compile("time", o.time.as_deref().unwrap_or(d.time))?,
-            body: required("body", &o.body, d.body)?,
+            board_link: opt("board_link", &css.board_link)?,
+            topic_row: opt("topic_row", &css.topic_row)?,
+            thread_link: compile("thread_link", &css.thread_link)?,
+            last_post: opt("last_post", &css.last_post)?,
+            next_page: compile("next_page", &css.next_page)?,
+            prev_page: compile("prev_page", &css.prev_page)?,
+            title: compile("title", &css.title)?,
+            post: compile("post", &css.post)?,
+            author: compile("author", &css.author)?,
+            time: compile("time", &css.time)?,
+            body: compile("body", &css.body)?,
             quote,
             skip,
-            edited: pick("edited", &o.edited, d.edited)?,
-            anchor_prefix: d.anchor_prefix,
-            fixed: Fixed::new()?,
+            edited: opt("edited", &css.edited)?,
+            anchor_prefix: defaults(engine).anchor_prefix,
+            fixed,
+            stream,
         })
     }
 }

@@ -53,9 +53,9 @@ pub fn to_text(html: &str) -> String {
 /// The text of `element` and its descendants, leaving out every descendant
 /// subtree that matches one of `skip` (e.g. `blockquote`, `.signature`).
 pub fn element_to_text(element: ElementRef<'_>, skip: &[Selector]) -> String {
-    let mut w = Writer::default();
-    walk(element, skip, &mut w, 0);
-    w.out
+    let mut w = TextWriter::new();
+    walk(element, skip, &mut w);
+    w.finish()
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.
@@ -113,16 +113,86 @@ const LINES: &[&str] = &[
 ];
 const CELLS: &[&str] = &["td", "th"];
 
-/// Accumulates text, holding separators back until the next word so that
-/// trailing whitespace and breaks never reach the output.
-#[derive(Default)]
-struct Writer {
+/// Turns a stream of element and text events into text, by the rules in
+/// the module docs.
+///
+/// [`element_to_text`] drives it from a parsed tree; a reader that streams a
+/// page without building its tree drives it from start tags, end tags and
+/// text as they come, and gets the same text. The caller decides what to
+/// skip (see [`is_dropped`]); everything it passes in is written.
+///
+/// Separators are held back until the next word, so trailing whitespace and
+/// breaks never reach the output.
+#[derive(Debug, Default)]
+pub struct TextWriter {
     out: String,
     space: bool,
     newlines: u8,
+    pre_depth: usize,
 }
 
-impl Writer {
+/// Elements whose content is never text a reader sees (scripts, styles,
+/// images, …): walkers skip them and everything inside.
+pub fn is_dropped(name: &str) -> bool {
+    DROPPED.contains(&name)
+}
+
+impl TextWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An element `name` (lower case) opens.
+    pub fn open(&mut self, name: &str) {
+        if name == "br" {
+            self.line_break();
+            return;
+        }
+        self.edge(name);
+        if name == "pre" {
+            self.pre_depth += 1;
+        }
+    }
+
+    /// The element `name` that [`TextWriter::open`] saw closes.
+    pub fn close(&mut self, name: &str) {
+        if name == "br" {
+            return;
+        }
+        if name == "pre" {
+            self.pre_depth = self.pre_depth.saturating_sub(1);
+        }
+        self.edge(name);
+    }
+
+    /// Text content, with character references already decoded.
+    pub fn text(&mut self, t: &str) {
+        if self.pre_depth > 0 {
+            self.pre(t);
+        } else {
+            self.words(t);
+        }
+    }
+
+    /// The text written so far.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// The separator an element puts before and after its content.
+    fn edge(&mut self, name: &str) {
+        let cell = CELLS.contains(&name);
+        if cell {
+            self.space = true;
+        }
+        if PARAGRAPHS.contains(&name) {
+            self.block(2);
+        } else if LINES.contains(&name) {
+            self.block(1);
+        }
+    }
+
     fn flush(&mut self) {
         if !self.out.is_empty() {
             if self.newlines > 0 {
@@ -137,7 +207,7 @@ impl Writer {
         self.newlines = 0;
     }
 
-    fn text(&mut self, t: &str) {
+    fn words(&mut self, t: &str) {
         if t.starts_with(char::is_whitespace) {
             self.space = true;
         }
@@ -177,45 +247,21 @@ impl Writer {
     }
 }
 
-fn walk(element: ElementRef<'_>, skip: &[Selector], w: &mut Writer, pre_depth: usize) {
+fn walk(element: ElementRef<'_>, skip: &[Selector], w: &mut TextWriter) {
     for child in element.children() {
         match child.value() {
-            Node::Text(t) => {
-                if pre_depth > 0 {
-                    w.pre(t);
-                } else {
-                    w.text(t);
-                }
-            }
+            Node::Text(t) => w.text(t),
             Node::Element(e) => {
                 let Some(child_el) = ElementRef::wrap(child) else {
                     continue;
                 };
                 let name = e.name();
-                if DROPPED.contains(&name) || skip.iter().any(|s| s.matches(&child_el)) {
+                if is_dropped(name) || skip.iter().any(|s| s.matches(&child_el)) {
                     continue;
                 }
-                if name == "br" {
-                    w.line_break();
-                    continue;
-                }
-                let sep = if PARAGRAPHS.contains(&name) {
-                    2
-                } else if LINES.contains(&name) {
-                    1
-                } else {
-                    0
-                };
-                if CELLS.contains(&name) {
-                    w.space = true;
-                }
-                w.block(sep);
-                let depth = pre_depth + usize::from(name == "pre");
-                walk(child_el, skip, w, depth);
-                w.block(sep);
-                if CELLS.contains(&name) {
-                    w.space = true;
-                }
+                w.open(name);
+                walk(child_el, skip, w);
+                w.close(name);
             }
             _ => {}
         }
