@@ -201,6 +201,12 @@ pub struct HtmlRun {
     /// The most recent URLs read in this run (at most [`MAX_VISITED`]).
     #[serde(default)]
     pub visited: VecDeque<String>,
+    /// The streaming reader read a page of this crawl differently from the
+    /// tree reader (see [`PageReader`]): the rest of the crawl, in this
+    /// call and the next, is read with the tree reader, and the warning is
+    /// logged once instead of once a call.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tree_reader: bool,
 }
 
 /// One page to read.
@@ -293,6 +299,9 @@ pub fn step<T: Transport>(
         });
     }
     run.pages += 1;
+    if run.tree_reader {
+        reader.keep_to_tree();
+    }
 
     let response = match client.get(task.url()) {
         Ok(r) => r,
@@ -318,6 +327,11 @@ pub fn step<T: Transport>(
     let page_url = strip_fragment(&response.url);
     remember(&mut run.visited, &page_url);
     let page = reader.read(&response.text(), &page_url, dates);
+    if reader.gave_up_streaming()
+        && let Some(run) = state.run.as_mut()
+    {
+        run.tree_reader = true;
+    }
     let records = apply(state, task, &page_url, page);
     Ok(finish(state, records))
 }
@@ -588,6 +602,7 @@ mod tests {
             pages: u32::MAX,
             listed: u32::MAX,
             visited: (0..MAX_VISITED).map(url).collect(),
+            tree_reader: true,
         });
         let bytes = hearken_plugin_sdk::cursor::encode(&crate::ForumCursor::Html(state)).len();
         assert!(bytes < 1024 * 1024, "a full cursor is {bytes} bytes");
@@ -698,5 +713,85 @@ mod tests {
             visited.front().map(String::as_str),
             Some("https://forum.example/p/10")
         );
+    }
+
+    #[test]
+    fn a_crawl_that_the_streaming_reader_misreads_keeps_to_the_tree() {
+        use crate::config::Engine;
+        use crate::profile::Profile;
+        use hearken_plugin_sdk::http::{Client, MemorySite};
+
+        // A phpBB board whose rows lack `</li>`: the streaming reader nests
+        // them and sees one thread, the tree reader sees all three.
+        let rows: String = (1..=3)
+            .map(|i| {
+                format!(
+                    r#"<li class="row"><dl><dt><a href="/t{i}.html" class="topictitle">Thread {i}</a></dt><dd class="lastpost">by x &raquo; {i} minutes ago</dd></dl>"#
+                )
+            })
+            .collect();
+        let board =
+            format!(r#"<html><body><ul class="topiclist topics">{rows}</ul></body></html>"#);
+        let mut site = MemorySite::new();
+        site.html("http://h/board.html", board);
+        for i in 1..=3 {
+            site.html(
+                &format!("http://h/t{i}.html"),
+                format!(
+                    r#"<h2 class="topic-title">Thread {i}</h2><div id="p{i}" class="post"><p class="author">by <strong>ana</strong></p><div class="content">Post {i}</div></div>"#
+                ),
+            );
+        }
+        let client = Client::with_transport(&site);
+        let profile = Profile::new(Engine::Phpbb, None).unwrap();
+        let dates = DateOptions::default();
+        let mut state = HtmlState::default();
+
+        let reader = PageReader::new(&profile);
+        step(
+            "http://h/board.html",
+            100,
+            &reader,
+            &dates,
+            &mut state,
+            &client,
+        )
+        .unwrap();
+        let run = state.run.as_ref().unwrap();
+        assert!(
+            run.tree_reader,
+            "the mismatch is kept for the rest of the crawl"
+        );
+        assert_eq!(
+            run.queue
+                .iter()
+                .filter(|t| matches!(t, Task::Thread { .. }))
+                .count(),
+            3,
+            "the tree reader's page was used"
+        );
+
+        // The next call's reader starts on the tree, and the crawl finishes.
+        let reader = PageReader::new(&profile);
+        assert!(!reader.tree_only());
+        let mut records = 0;
+        loop {
+            let s = step(
+                "http://h/board.html",
+                100,
+                &reader,
+                &dates,
+                &mut state,
+                &client,
+            )
+            .unwrap();
+            assert!(reader.tree_only());
+            records += s.records.len();
+            if s.exhausted {
+                break;
+            }
+        }
+        assert_eq!(records, 3);
+        assert!(state.run.is_none(), "a finished crawl forgets the choice");
     }
 }

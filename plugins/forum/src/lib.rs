@@ -513,6 +513,7 @@ mod tests {
             visited: ["http://h/forum/index.html".to_string()]
                 .into_iter()
                 .collect(),
+            tree_reader: true,
         });
         let mut disc = discourse::DiscourseState::default();
         disc.topics.insert(

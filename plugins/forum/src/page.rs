@@ -107,6 +107,17 @@ impl<'p> PageReader<'p> {
         self.tree_only.get()
     }
 
+    /// Sends every page to the tree reader from now on (an earlier call of
+    /// the same crawl found the streaming reader wrong).
+    pub fn keep_to_tree(&self) {
+        self.tree_only.set(true);
+    }
+
+    /// Whether the profile could stream but the reader has given that up.
+    pub fn gave_up_streaming(&self) -> bool {
+        self.profile.stream.is_some() && self.tree_only.get()
+    }
+
     /// Reads `html`, served at `url`.
     pub fn read(&self, html: &str, url: &str, dates: &DateOptions) -> Page {
         let stream = match &self.profile.stream {
