@@ -747,16 +747,11 @@ mod tests {
         let dates = DateOptions::default();
         let mut state = HtmlState::default();
 
-        let reader = PageReader::new(&profile);
-        step(
-            "http://h/board.html",
-            100,
-            &reader,
-            &dates,
-            &mut state,
-            &client,
-        )
-        .unwrap();
+        let read = |reader: &PageReader<'_>, state: &mut HtmlState| {
+            step("http://h/board.html", 100, reader, &dates, state, &client).unwrap()
+        };
+
+        read(&PageReader::new(&profile), &mut state);
         let run = state.run.as_ref().unwrap();
         assert!(
             run.tree_reader,
@@ -776,15 +771,7 @@ mod tests {
         assert!(!reader.tree_only());
         let mut records = 0;
         loop {
-            let s = step(
-                "http://h/board.html",
-                100,
-                &reader,
-                &dates,
-                &mut state,
-                &client,
-            )
-            .unwrap();
+            let s = read(&reader, &mut state);
             assert!(reader.tree_only());
             records += s.records.len();
             if s.exhausted {
