@@ -32,10 +32,10 @@
 //! apart, so callers can drop them (what [`crate::themes::ThemeMatcher::find`]
 //! does) or show them ("mentioned travel, negated").
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::codebook::{ContextRule, NegationRules};
 use crate::text::{TokenStream, pattern};

@@ -49,9 +49,9 @@
 //!   step, and patient talk reuses a small vocabulary.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// How many distinct words each thread's stem cache holds before it is

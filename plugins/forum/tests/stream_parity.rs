@@ -235,3 +235,26 @@ fn selectors_lol_html_cannot_match_go_to_the_tree_reader() {
         );
     }
 }
+
+#[test]
+fn markup_lol_html_will_not_stream_goes_to_the_tree_reader() {
+    // Text-mode tags inside `<select>`: lol_html cannot tell, without the
+    // tree, whether the browser honours them, and stops (its strict mode).
+    let html = phpbb_post(r#"Pick one: <select><xmp><script>x = 1;</script></select> then more"#);
+    let url = "http://forum.example.test/viewtopic.php?t=7";
+    let profile = Profile::new(Engine::Phpbb, None).unwrap();
+    let selectors = profile.stream.as_ref().unwrap();
+    let e = stream::parse_page(&html, url, &profile, selectors, &dates()).unwrap_err();
+    assert!(
+        e.to_string().contains("streaming HTML reader stopped"),
+        "{e}"
+    );
+
+    let tree = parse_page(&html, url, &profile, &dates());
+    assert_eq!(tree.posts.len(), 1);
+    let reader = PageReader::new(&profile);
+    // Not a checked page: the error alone sends the call to the tree.
+    reader.read(&phpbb_post("fine"), url, &dates());
+    assert_eq!(reader.read(&html, url, &dates()), tree);
+    assert!(reader.tree_only());
+}
