@@ -478,6 +478,14 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
     !digits.is_empty() && sum.is_multiple_of(10)
 }
 
+/// `y-m-d` reads as a calendar date of the last or this century.
+fn is_iso_date(y: &str, m: &str, d: &str) -> bool {
+    let in_range = |s: &str, len: usize, lo: u32, hi: u32| {
+        s.len() == len && s.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v))
+    };
+    in_range(y, 4, 1900, 2099) && in_range(m, 2, 1, 12) && in_range(d, 2, 1, 31)
+}
+
 fn classify_number(text: &str, start: usize, mut end: usize) -> Option<Detection> {
     let s = &text[start..end];
     let mut back = text[..start].chars().rev();
@@ -526,6 +534,18 @@ fn classify_number(text: &str, start: usize, mut end: usize) -> Option<Detection
     // A decimal number.
     if seps == "." && groups.len() == 2 {
         return None;
+    }
+    // A short number, then an ISO date: a numbered file or item
+    // ("board-001-2025-01-15.vtt"), not a phone. The date is still a date.
+    if let [lead @ .., y, m, d] = groups.as_slice()
+        && lead.iter().map(|g| g.len()).sum::<usize>() <= 3
+        && is_iso_date(y, m, d)
+        && let Some(at) = s.rfind(&format!("{y}-{m}-{d}"))
+    {
+        let from = start + at;
+        let mut date = Detection::new(from, from + 10, K::Date);
+        date.year = Some((from, from + 4));
+        return Some(date);
     }
     // Small numbers in a row ("12 15 18 22"); with dashes or dots they are a phone ("71-33-52-22").
     if only_spaces
@@ -698,6 +718,15 @@ mod tests {
         ] {
             assert_eq!(find(t), vec![], "{t}");
         }
+        // A numbered item or file with a date: the date, not a phone.
+        assert_eq!(
+            find("see board-001-2025-01-15.vtt"),
+            vec![(K::Date, "2025-01-15")]
+        );
+        assert_eq!(
+            find("visit 3-2024-11-02 notes"),
+            vec![(K::Date, "2024-11-02")]
+        );
     }
 
     #[test]
