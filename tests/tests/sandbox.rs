@@ -393,3 +393,41 @@ async fn a_good_plugin_in_the_same_run_still_finishes_and_is_indexed() {
         ledger[0].error
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_cache_directory_still_caches_compiled_plugins() {
+    // The default data directory is relative (`./hearken-data`), and
+    // wasmtime takes only an absolute cache directory: before the runtime
+    // made it absolute, `hearken demo` compiled every plugin on every run.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let cwd = std::env::current_dir().unwrap();
+    let common = cwd
+        .components()
+        .zip(dir.path().components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut relative = std::path::PathBuf::new();
+    for _ in cwd.components().skip(common) {
+        relative.push("..");
+    }
+    relative.extend(dir.path().components().skip(common));
+    assert!(relative.is_relative(), "{}", relative.display());
+
+    let runtime = PluginRuntime::new(Some(&relative)).unwrap();
+    // Compiled, cached, then refused for its imports.
+    let path = hearken_tests::fixture_plugin("hearken_plugin_fs_import");
+    assert!(hearken::plugin::load_file(&runtime, &path).await.is_err());
+    let mut files = 0;
+    let mut pending = vec![dir.path().to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files += 1;
+            }
+        }
+    }
+    assert!(files > 0, "nothing cached under {}", relative.display());
+}

@@ -143,7 +143,11 @@ impl PluginRuntime {
         }
         if let Some(dir) = cache_dir {
             let mut cache = wasmtime::CacheConfig::new();
-            cache.with_directory(dir);
+            // wasmtime takes only an absolute directory, and the default data
+            // directory (`./hearken-data`) is relative: without this, `hearken
+            // demo` and every run from a relative `--data` compiled each
+            // plugin afresh.
+            cache.with_directory(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
             match wasmtime::Cache::new(cache) {
                 Ok(cache) => {
                     config.cache(Some(cache));
