@@ -78,6 +78,10 @@ const ORDER: [u32; 18] = [
     TIME, LINK, BODY, TITLE, ROW, POST,
 ];
 
+/// The most selectors one handler's list may hold (see [`Selectors::new`]).
+/// The built-in profiles' longest list has 47.
+const MAX_ALTERNATIVES: usize = 128;
+
 /// A profile's selectors compiled for lol_html.
 ///
 /// One handler per role acts on the elements the role's selector matches;
@@ -106,7 +110,15 @@ impl Selectors {
     /// Compiles `css` and `fixed`; `None` when lol_html cannot match one of
     /// them (the page then goes to the tree reader).
     pub fn new(css: &Css, fixed: FixedCss) -> Option<Selectors> {
-        let parse = |css: &str| css.parse::<lol_html::Selector>().ok();
+        // Scoping multiplies an operator's lists (three alternatives each
+        // for post, body and quote make 27); past a limit the page goes to
+        // the tree reader rather than have lol_html compile thousands of
+        // selectors for every page.
+        let parse = |css: &str| {
+            (split_list(css).len() <= MAX_ALTERNATIVES)
+                .then(|| css.parse::<lol_html::Selector>().ok())
+                .flatten()
+        };
         // Selectors that only matter inside a post, a body, a row or a
         // quote are matched only there. lol_html then tests them only on the
         // elements inside a match of their scope, instead of testing each of

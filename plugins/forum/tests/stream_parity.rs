@@ -227,6 +227,28 @@ fn selectors_lol_html_cannot_match_go_to_the_tree_reader() {
     assert_eq!(page.posts.len(), 1);
     assert_eq!(page.posts[0].body, "Hello & welcome");
 
+    // Scoped lists multiply: six posts by six bodies by six quotes is more
+    // than lol_html is given for every page.
+    let six = |tag: &str| {
+        (1..=6)
+            .map(|i| format!("{tag}.v{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let many = Selectors {
+        thread_link: Some("a.thread".into()),
+        post: Some(six("div")),
+        body: Some(six("section")),
+        quote: Some(six("blockquote")),
+        ..Selectors::default()
+    };
+    assert!(
+        Profile::new(Engine::Selectors, Some(&many))
+            .unwrap()
+            .stream
+            .is_none()
+    );
+
     // Every built-in engine streams.
     for engine in [Engine::Phpbb, Engine::Xenforo, Engine::Vbulletin] {
         assert!(
