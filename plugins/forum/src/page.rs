@@ -19,7 +19,7 @@ use hearken_plugin_sdk::html::{collapse_whitespace, element_to_text};
 use hearken_plugin_sdk::http::resolve;
 use scraper::{ElementRef, Html, Selector};
 
-use crate::profile::{Fixed, Profile};
+use crate::profile::Profile;
 
 /// A thread as a list page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,23 +160,13 @@ pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions)
     let mut boards = Vec::new();
     if let Some(sel) = &profile.board_link {
         for a in doc.select(sel) {
-            if let Some(u) = link(a).filter(|u| same_site(u, url) && !boards.contains(u)) {
-                boards.push(u);
-            }
+            push_board(&mut boards, link(a), url);
         }
     }
 
     let mut topics: Vec<TopicRef> = Vec::new();
-    let mut push_topic = |a: ElementRef<'_>, token: String| {
-        if let Some(u) = link(a).filter(|u| same_site(u, url))
-            && !topics.iter().any(|t| t.url == u)
-        {
-            topics.push(TopicRef {
-                url: u,
-                title: collapse_whitespace(&a.text().collect::<String>()),
-                token,
-            });
-        }
+    let mut push = |a: ElementRef<'_>, token: String| {
+        push_topic(&mut topics, link(a), || a.text().collect(), token, url);
     };
     match &profile.topic_row {
         Some(row_sel) => {
@@ -189,24 +179,33 @@ pub fn parse_page(html: &str, url: &str, profile: &Profile, dates: &DateOptions)
                     Some(lp) => row
                         .select(lp)
                         .next()
-                        .map(|e| change_token(e, &base, &profile.fixed))
+                        .map(|cell| {
+                            change_token(
+                                cell.select(&profile.fixed.links)
+                                    .filter_map(|a| a.value().attr("href")),
+                                &base,
+                                || {
+                                    cell.select(&profile.fixed.row_time)
+                                        .find_map(|t| row_time(t.value()))
+                                        .map(str::to_string)
+                                },
+                                || cell.text().collect(),
+                            )
+                        })
                         .unwrap_or_default(),
                     None => collapse_whitespace(&row.text().collect::<String>()),
                 };
-                push_topic(a, token);
+                push(a, token);
             }
         }
         None => {
             for a in doc.select(&profile.thread_link) {
-                push_topic(a, String::new());
+                push(a, String::new());
             }
         }
     }
 
-    let next = doc
-        .select(&profile.next_page)
-        .filter_map(link)
-        .find(|u| u != &strip_fragment(url) && same_site(u, url));
+    let next = next_link(doc.select(&profile.next_page).filter_map(link), url);
     let first_page = doc.select(&profile.prev_page).next().is_none();
     // Thread prefixes ("Question", "Solved") are labels, not the title.
     let title = doc
@@ -243,31 +242,33 @@ fn parse_post(
     let body_el = el.select(&profile.body).next()?;
     let body = element_to_text(body_el, &profile.skip);
     let number = post_number(el.value());
-    let (id, url) = match number {
-        Some(n) => (
-            format!("p{n}"),
-            format!("{page_url}#{}{n}", profile.anchor_prefix),
-        ),
-        None => {
-            let id = match el.value().id() {
-                Some(anchor) => format!("{page_url}#{anchor}"),
-                None => format!("{page_url}#{}", index + 1),
-            };
-            (id.clone(), id)
-        }
-    };
-    let author = el
-        .select(&profile.author)
-        .map(|a| collapse_whitespace(&a.text().collect::<String>()))
-        .find(|a| !a.is_empty())
-        .or_else(|| author_attr(el.value()));
-    let published = el
-        .select(&profile.time)
-        .next()
-        .and_then(|t| post_time(t, &profile.fixed.inner_time, dates));
+    let (id, url) = post_id(number, el.value(), index, page_url, profile.anchor_prefix);
+    let author = post_author(
+        el.select(&profile.author).map(|a| a.text().collect()),
+        el.value(),
+    );
+    let published = el.select(&profile.time).next().and_then(|t| {
+        time_of(
+            t.value(),
+            t.select(&profile.fixed.inner_time).map(|e| e.value()),
+            || t.text().collect(),
+            dates,
+        )
+    });
     let quotes = body_el
         .select(&profile.quote)
-        .find_map(|q| quoted_post(q, base, &profile.fixed))
+        .find_map(|q| {
+            quoted_post(
+                q.value(),
+                || {
+                    q.select(&profile.fixed.marked_post)
+                        .find_map(|e| marked_number(e.value()))
+                },
+                q.select(&profile.fixed.links)
+                    .filter_map(|a| a.value().attr("href")),
+                base,
+            )
+        })
         .map(|n| format!("p{n}"));
     let edited = profile
         .edited
@@ -285,9 +286,6 @@ fn parse_post(
     })
 }
 
-/// The post number from the attributes engines put it in: phpBB `id="p1234"`,
-/// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
-/// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
 /// Reading attributes, the same from a parsed tree's element or from a
 /// streamed start tag (see [`crate::stream`]).
 pub(crate) trait Attributes {
@@ -307,7 +305,9 @@ pub(crate) fn link_url(href: &str, base: &str) -> Option<String> {
     resolve(base, href).map(|u| strip_fragment(&strip_session(&u)))
 }
 
-/// The forum's number for a post, from the post element's attributes.
+/// The post number from the attributes engines put it in: phpBB `id="p1234"`,
+/// XenForo `data-content="post-1234"` / `id="js-post-1234"`, vBulletin
+/// `id="post_1234"`, vBulletin 5 `data-node-id`, others `data-post-id`.
 pub(crate) fn post_number(el: &impl Attributes) -> Option<u64> {
     [
         "data-post-id",
@@ -321,11 +321,42 @@ pub(crate) fn post_number(el: &impl Attributes) -> Option<u64> {
     .find_map(trailing_number)
 }
 
-/// The author named on the post element itself.
-pub(crate) fn author_attr(el: &impl Attributes) -> Option<String> {
-    ["data-author", "data-user-name"]
-        .iter()
-        .find_map(|k| el.attr(k).map(str::to_string))
+/// A post's id and permalink: `p` and its number, else its `id` anchor,
+/// else its place on the page (`index` from 0).
+pub(crate) fn post_id(
+    number: Option<u64>,
+    post: &impl Attributes,
+    index: usize,
+    page_url: &str,
+    anchor_prefix: &str,
+) -> (String, String) {
+    match number {
+        Some(n) => (format!("p{n}"), format!("{page_url}#{anchor_prefix}{n}")),
+        None => {
+            let id = match post.attr("id") {
+                Some(anchor) => format!("{page_url}#{anchor}"),
+                None => format!("{page_url}#{}", index + 1),
+            };
+            (id.clone(), id)
+        }
+    }
+}
+
+/// The author: the first author element with text (`texts`, in page
+/// order), else the name on the post element itself.
+pub(crate) fn post_author(
+    texts: impl IntoIterator<Item = String>,
+    post: &impl Attributes,
+) -> Option<String> {
+    texts
+        .into_iter()
+        .map(|t| collapse_whitespace(&t))
+        .find(|a| !a.is_empty())
+        .or_else(|| {
+            ["data-author", "data-user-name"]
+                .iter()
+                .find_map(|k| post.attr(k).map(str::to_string))
+        })
 }
 
 /// The trailing run of digits of `s` (`js-post-1234` → 1234).
@@ -350,7 +381,7 @@ fn trailing_number(s: &str) -> Option<u64> {
 /// XenForo 2.2 puts the Unix time in `data-timestamp` and a display
 /// string ("7:22 PM") in `data-time`; 2.0 put the Unix time in
 /// `data-time`. Take the first attribute that reads as a full date.
-pub(crate) fn attr_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
+fn attr_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
     ["data-timestamp", "datetime", "data-time"]
         .iter()
         .filter_map(|k| el.attr(k))
@@ -358,14 +389,14 @@ pub(crate) fn attr_time(el: &impl Attributes, dates: &DateOptions) -> Option<Str
 }
 
 /// A time in an element's `title` (phpBB 3.0, vBulletin tooltips).
-pub(crate) fn title_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
+fn title_time(el: &impl Attributes, dates: &DateOptions) -> Option<String> {
     el.attr("title")
         .and_then(|t| date::to_rfc3339_with(t, dates))
 }
 
 /// A time in an element's text. phpBB puts the author before the time
 /// (`by Name » Tue Mar 04, 2025 8:12 pm`): only what follows `»` counts.
-pub(crate) fn text_time(text: &str, dates: &DateOptions) -> Option<String> {
+fn text_time(text: &str, dates: &DateOptions) -> Option<String> {
     let text = collapse_whitespace(text);
     let text = text
         .rsplit_once('»')
@@ -374,18 +405,23 @@ pub(crate) fn text_time(text: &str, dates: &DateOptions) -> Option<String> {
 }
 
 /// A time element's moment: `datetime`, `data-time` (Unix seconds) or
-/// `data-timestamp` on it or a descendant `time`; else its `title`; else its
-/// text (after phpBB's `»`).
-fn post_time(el: ElementRef<'_>, inner: &Selector, dates: &DateOptions) -> Option<String> {
-    attr_time(el.value(), dates)
-        .or_else(|| el.select(inner).find_map(|e| attr_time(e.value(), dates)))
-        .or_else(|| title_time(el.value(), dates))
-        .or_else(|| text_time(&el.text().collect::<String>(), dates))
+/// `data-timestamp` on it or on an element inside it (`inner`, in page
+/// order); else its `title`; else its `text` (after phpBB's `»`).
+pub(crate) fn time_of<'a, A: Attributes + 'a>(
+    el: &A,
+    inner: impl IntoIterator<Item = &'a A>,
+    text: impl FnOnce() -> String,
+    dates: &DateOptions,
+) -> Option<String> {
+    attr_time(el, dates)
+        .or_else(|| inner.into_iter().find_map(|e| attr_time(e, dates)))
+        .or_else(|| title_time(el, dates))
+        .or_else(|| text_time(&text(), dates))
 }
 
 /// The post a quote names on its own element (`data-source="post: 12"`,
 /// `data-post-id`, a `cite` link).
-pub(crate) fn quote_attr_number(quote: &impl Attributes, base: &str) -> Option<u64> {
+fn quote_attr_number(quote: &impl Attributes, base: &str) -> Option<u64> {
     if let Some(src) = quote.attr("data-source")
         && let Some(rest) = src.trim().strip_prefix("post:")
     {
@@ -410,21 +446,22 @@ pub(crate) fn marked_number(el: &impl Attributes) -> Option<u64> {
 /// The number of the post a quote element quotes, from the attributes or
 /// links engines put in it: phpBB `data-post-id` / `cite="…?p=1234"`,
 /// XenForo `data-source="post: 1234"`, vBulletin `showthread.php?p=1234#post1234`.
-fn quoted_post(quote: ElementRef<'_>, base: &str, fixed: &Fixed) -> Option<u64> {
-    quote_attr_number(quote.value(), base)
-        .or_else(|| {
-            quote
-                .select(&fixed.marked_post)
-                .find_map(|e| marked_number(e.value()))
-        })
-        .or_else(|| {
-            quote
-                .select(&fixed.links)
-                .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
-        })
+/// `marked` is the first number an element inside the quote names
+/// ([`marked_number`]); `hrefs` are the quote's links in page order.
+pub(crate) fn quoted_post<'h>(
+    quote: &impl Attributes,
+    marked: impl FnOnce() -> Option<u64>,
+    hrefs: impl IntoIterator<Item = &'h str>,
+    base: &str,
+) -> Option<u64> {
+    quote_attr_number(quote, base)
+        .or_else(marked)
+        .or_else(|| hrefs.into_iter().find_map(|h| post_number_in_link(h, base)))
 }
 
-pub(crate) fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
+/// A post number in a link: `?p=1234`, `#p1234`, `#post1234`,
+/// `/post-1234`, `/posts/1234/`.
+fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
     let u = url::Url::parse(&resolve(base, href)?).ok()?;
     if let Some(n) = u
         .query_pairs()
@@ -456,31 +493,63 @@ pub(crate) fn post_number_in_link(href: &str, base: &str) -> Option<u64> {
     None
 }
 
-/// What identifies a thread row's last post, from most to least stable:
-/// the number in its "go to last post" link (phpBB, vBulletin), the
-/// machine-readable time (XenForo's `datetime`), else the cell's text.
-/// Text is the last resort because forums print relative times ("Today,
-/// 09:02 AM") that change without a new post; a false change only costs
-/// one request for the thread's last page, which then yields nothing new.
-/// The time a thread row's last-post cell gives.
+/// The time a thread row's last-post cell gives on one of its elements.
 pub(crate) fn row_time(el: &impl Attributes) -> Option<&str> {
     el.attr("data-timestamp").or(el.attr("datetime"))
 }
 
-fn change_token(cell: ElementRef<'_>, base: &str, fixed: &Fixed) -> String {
-    if let Some(n) = cell
-        .select(&fixed.links)
-        .find_map(|a| post_number_in_link(a.value().attr("href")?, base))
-    {
+/// What identifies a thread row's last post, from most to least stable:
+/// the number in its "go to last post" link (phpBB, vBulletin; `hrefs`, the
+/// cell's links in page order), the machine-readable `time` (XenForo's
+/// `datetime`, see [`row_time`]), else the cell's `text`.
+/// Text is the last resort because forums print relative times ("Today,
+/// 09:02 AM") that change without a new post; a false change only costs
+/// one request for the thread's last page, which then yields nothing new.
+pub(crate) fn change_token<'h>(
+    hrefs: impl IntoIterator<Item = &'h str>,
+    base: &str,
+    time: impl FnOnce() -> Option<String>,
+    text: impl FnOnce() -> String,
+) -> String {
+    if let Some(n) = hrefs.into_iter().find_map(|h| post_number_in_link(h, base)) {
         return format!("p{n}");
     }
-    if let Some(t) = cell
-        .select(&fixed.row_time)
-        .find_map(|t| row_time(t.value()))
-    {
-        return t.to_string();
+    time().unwrap_or_else(|| collapse_whitespace(&text()))
+}
+
+/// Adds a board link unless it leads off the site or is listed already.
+pub(crate) fn push_board(boards: &mut Vec<String>, link: Option<String>, page_url: &str) {
+    if let Some(u) = link.filter(|u| same_site(u, page_url) && !boards.contains(u)) {
+        boards.push(u);
     }
-    collapse_whitespace(&cell.text().collect::<String>())
+}
+
+/// Adds a thread row unless its link leads off the site or the thread is
+/// listed already; `title` is the link's text.
+pub(crate) fn push_topic(
+    topics: &mut Vec<TopicRef>,
+    link: Option<String>,
+    title: impl FnOnce() -> String,
+    token: String,
+    page_url: &str,
+) {
+    if let Some(u) = link.filter(|u| same_site(u, page_url))
+        && !topics.iter().any(|t| t.url == u)
+    {
+        topics.push(TopicRef {
+            url: u,
+            title: collapse_whitespace(&title()),
+            token,
+        });
+    }
+}
+
+/// The first next-page link that leads to another page of the same site.
+pub(crate) fn next_link(links: impl IntoIterator<Item = String>, page_url: &str) -> Option<String> {
+    let here = strip_fragment(page_url);
+    links
+        .into_iter()
+        .find(|u| u != &here && same_site(u, page_url))
 }
 
 /// `<base href>` if the page has one, else the page URL.

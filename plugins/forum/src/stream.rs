@@ -40,8 +40,9 @@ use lol_html::html_content::{Element, TextChunk};
 use lol_html::{ElementContentHandlers, HtmlRewriter, Settings};
 
 use crate::page::{
-    self, Attributes, Page, Post, TopicRef, attr_time, link_url, marked_number,
-    post_number_in_link, quote_attr_number, same_site, strip_fragment, text_time, title_time,
+    Attributes, Page, Post, TopicRef, change_token, link_url, marked_number, next_link,
+    post_author, post_id, post_number, push_board, push_topic, quoted_post, row_time,
+    strip_fragment, time_of,
 };
 use crate::profile::{Css, FixedCss, Profile};
 
@@ -320,16 +321,16 @@ fn attr(el: &Element<'_, '_>, name: &str) -> Option<String> {
     if !raw.contains(['&', '\r', '\0']) {
         return Some(raw);
     }
-    let raw = normalise(&raw).replace('\0', "\u{FFFD}");
+    let raw = normalise(raw).replace('\0', "\u{FFFD}");
     Some(htmlize::unescape_attribute(raw).into_owned())
 }
 
 /// Line ends as html5ever's input stream has them: CR LF and lone CR are LF.
-fn normalise(s: &str) -> Cow<'_, str> {
+fn normalise(s: String) -> String {
     if s.contains('\r') {
-        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+        s.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        Cow::Borrowed(s)
+        s
     }
 }
 
@@ -538,8 +539,8 @@ impl Collected {
             ROW_TIME => {
                 for &c in &self.open_cells {
                     if self.cells[c].time.is_none() {
-                        self.cells[c].time =
-                            attr(el, "data-timestamp").or_else(|| attr(el, "datetime"));
+                        let attrs = Attrs::read(el, &["data-timestamp", "datetime"]);
+                        self.cells[c].time = row_time(&attrs).map(str::to_string);
                     }
                 }
             }
@@ -718,13 +719,19 @@ impl Collected {
             return;
         }
         let raw = std::mem::take(&mut self.text);
-        let text = if chunk.text_type().allows_html_entities() {
+        let mut text = normalise(raw);
+        if text.contains('\0') {
             // In content, html5ever drops NUL; in raw text it replaces it.
-            let raw = normalise(&raw).replace('\0', "");
-            htmlize::unescape(raw).into_owned()
-        } else {
-            normalise(&raw).replace('\0', "\u{FFFD}")
-        };
+            let nul = if chunk.text_type().allows_html_entities() {
+                ""
+            } else {
+                "\u{FFFD}"
+            };
+            text = text.replace('\0', nul);
+        }
+        if chunk.text_type().allows_html_entities() && text.contains('&') {
+            text = htmlize::unescape(text).into_owned();
+        }
         for sink in &self.sinks {
             let target = match *sink {
                 Sink::Link(l) => &mut self.links[l].text,
@@ -760,24 +767,12 @@ impl Collected {
 
         let mut boards: Vec<String> = Vec::new();
         for href in &self.boards {
-            if let Some(u) =
-                link_url(href, &base).filter(|u| same_site(u, url) && !boards.contains(u))
-            {
-                boards.push(u);
-            }
+            push_board(&mut boards, link_url(href, &base), url);
         }
 
         let mut topics: Vec<TopicRef> = Vec::new();
-        let mut push_topic = |l: &Link, token: String| {
-            if let Some(u) = link(&l.href).filter(|u| same_site(u, url))
-                && !topics.iter().any(|t| t.url == u)
-            {
-                topics.push(TopicRef {
-                    url: u,
-                    title: collapse_whitespace(&l.text),
-                    token,
-                });
-            }
+        let mut push = |l: &Link, token: String| {
+            push_topic(&mut topics, link(&l.href), || l.text.clone(), token, url);
         };
         if self.rows_mode {
             for row in &self.rows {
@@ -786,24 +781,28 @@ impl Collected {
                 };
                 let token = if self.last_post_mode {
                     row.cell
-                        .map(|c| change_token(&self.cells[c], &base))
+                        .map(|c| {
+                            let cell = &self.cells[c];
+                            change_token(
+                                cell.hrefs.iter().map(String::as_str),
+                                &base,
+                                || cell.time.clone(),
+                                || cell.text.clone(),
+                            )
+                        })
                         .unwrap_or_default()
                 } else {
                     collapse_whitespace(&row.text)
                 };
-                push_topic(&self.links[l], token);
+                push(&self.links[l], token);
             }
         } else {
             for l in &self.links {
-                push_topic(l, String::new());
+                push(l, String::new());
             }
         }
 
-        let next = self
-            .next
-            .iter()
-            .filter_map(|h| link_url(h, &base))
-            .find(|u| u != &strip_fragment(url) && same_site(u, url));
+        let next = next_link(self.next.iter().filter_map(|h| link_url(h, &base)), url);
         let mut walks: Vec<Option<Walk>> = std::mem::take(&mut self.walks)
             .into_iter()
             .map(Some)
@@ -820,41 +819,24 @@ impl Collected {
             let Some(body) = raw.body.and_then(|w| walks[w].take()) else {
                 continue;
             };
-            let number = page::post_number(&raw.attrs);
-            let (id, url) = match number {
-                Some(n) => (
-                    format!("p{n}"),
-                    format!("{page_url}#{}{n}", profile.anchor_prefix),
-                ),
-                None => {
-                    let id = match raw.attrs.attr("id") {
-                        Some(anchor) => format!("{page_url}#{anchor}"),
-                        None => format!("{page_url}#{}", index + 1),
-                    };
-                    (id.clone(), id)
-                }
-            };
-            let author = raw
-                .authors
-                .iter()
-                .map(|a| collapse_whitespace(a))
-                .find(|a| !a.is_empty())
-                .or_else(|| page::author_attr(&raw.attrs));
+            let number = post_number(&raw.attrs);
+            let (id, url) = post_id(number, &raw.attrs, index, &page_url, profile.anchor_prefix);
+            let author = post_author(raw.authors.iter().cloned(), &raw.attrs);
             let published = raw.time.and_then(|t| {
                 let t = &self.times[t];
-                attr_time(&t.attrs, dates)
-                    .or_else(|| t.inner.iter().find_map(|a| attr_time(a, dates)))
-                    .or_else(|| title_time(&t.attrs, dates))
-                    .or_else(|| text_time(&t.text, dates))
+                time_of(&t.attrs, &t.inner, || t.text.clone(), dates)
             });
             let quotes = raw
                 .quotes
                 .iter()
                 .find_map(|&q| {
                     let q = &self.quotes[q];
-                    quote_attr_number(&q.attrs, &base)
-                        .or(q.marked)
-                        .or_else(|| q.hrefs.iter().find_map(|h| post_number_in_link(h, &base)))
+                    quoted_post(
+                        &q.attrs,
+                        || q.marked,
+                        q.hrefs.iter().map(String::as_str),
+                        &base,
+                    )
                 })
                 .map(|n| format!("p{n}"));
             posts.push(Post {
@@ -878,18 +860,6 @@ impl Collected {
             posts,
         }
     }
-}
-
-/// What changes in a thread row when the thread gets a reply, as
-/// `change_token` in [`crate::page`] reads it.
-fn change_token(cell: &Cell, base: &str) -> String {
-    if let Some(n) = cell.hrefs.iter().find_map(|h| post_number_in_link(h, base)) {
-        return format!("p{n}");
-    }
-    if let Some(t) = &cell.time {
-        return t.clone();
-    }
-    collapse_whitespace(&cell.text)
 }
 
 /// `inner` inside `outer`: every selector of the one list as a descendant
