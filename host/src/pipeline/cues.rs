@@ -6,14 +6,21 @@
 use std::ops::Range;
 
 use hearken_analysis::cues::CueMatcher;
+use hearken_analysis::text::TokenStream;
 use hearken_document::CueTag;
 
 use super::themes::span;
 
-/// Cues stated in `text`.
-pub fn cues(matcher: &CueMatcher, text: &str, sentences: &[Range<usize>]) -> Vec<CueTag> {
+/// Cues stated in `text`, whose tokens are `tokens` (see
+/// [`super::themes::themes`]).
+pub fn cues(
+    matcher: &CueMatcher,
+    text: &str,
+    tokens: &TokenStream,
+    sentences: &[Range<usize>],
+) -> Vec<CueTag> {
     matcher
-        .cues(text, sentences)
+        .cues_in(text, tokens, sentences)
         .into_iter()
         .map(|c| CueTag {
             kind: c.kind.to_string(),
@@ -28,12 +35,15 @@ mod tests {
     use super::*;
     use hearken_analysis::codebook::Codebook;
     use hearken_analysis::sentences;
+    use hearken_analysis::themes::ThemeMatcher;
 
     #[test]
     fn caregiver_role_is_a_cue() {
-        let matcher = CueMatcher::new(&Codebook::default_trial());
+        let codebook = Codebook::default_trial();
+        let matcher = CueMatcher::new(&codebook);
         let text = "I'm the main carer for my mum and she needs me to read the emails to her.";
-        let found = cues(&matcher, text, &sentences::split(text));
+        let tokens = ThemeMatcher::new(&codebook).tokens(text);
+        let found = cues(&matcher, text, &tokens, &sentences::split(text));
         assert!(
             found
                 .iter()

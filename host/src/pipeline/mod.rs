@@ -158,17 +158,23 @@ impl Pipeline {
             let scores = sentiment::score(self.analyzer.scorer(), &lang, text, &sents);
             (sents, scores)
         });
-        // 5. themes
-        let themes = clock.time(Stage::Themes, || {
-            themes::themes(self.analyzer.theme_matcher(), text, &sents, scores.as_ref())
+        // 5. themes. The text is tokenised and stemmed once, here, and the
+        // tokens serve themes, journey and cues: the three matchers come from
+        // one codebook and read its hashtag words alike.
+        let (tokens, themes) = clock.time(Stage::Themes, || {
+            let matcher = self.analyzer.theme_matcher();
+            let tokens = matcher.tokens(text);
+            let themes = themes::themes(matcher, &tokens, &sents, scores.as_ref());
+            (tokens, themes)
         });
         // 6. journey, 7. cues
         let (stage, cues) = clock.time(Stage::JourneyCues, || {
             (
-                journey::stage(self.analyzer.journey_matcher(), text, &sents),
-                cues::cues(self.analyzer.cue_matcher(), text, &sents),
+                journey::stage(self.analyzer.journey_matcher(), &tokens, &sents),
+                cues::cues(self.analyzer.cue_matcher(), text, &tokens, &sents),
             )
         });
+        drop(tokens);
 
         AnalysedDocument {
             id: document_id(&from.source, &record_id),

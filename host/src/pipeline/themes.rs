@@ -8,18 +8,22 @@
 use std::ops::Range;
 
 use hearken_analysis::sentiment::TextSentiment;
+use hearken_analysis::text::TokenStream;
 use hearken_analysis::themes::ThemeMatcher;
 use hearken_document::{Span, ThemeTag};
 
-/// Themes found in `text`.
+/// Themes found in a text, given as its tokens (from
+/// [`ThemeMatcher::tokens`], shared with the journey and cue stages so the
+/// text is tokenised and stemmed once).
 pub fn themes(
     matcher: &ThemeMatcher,
-    text: &str,
+    tokens: &TokenStream,
     sentences: &[Range<usize>],
     scores: Option<&TextSentiment>,
 ) -> Vec<ThemeTag> {
     matcher
-        .find(text, sentences)
+        .find_in(tokens, sentences)
+        .matches
         .into_iter()
         .map(|m| ThemeTag {
             sentiment: scores.and_then(|s| s.mean_compound(&m.sentences)),
@@ -50,7 +54,7 @@ mod tests {
         let text = "The site is a 3 hour drive each way and parking costs a fortune. I hate it.";
         let sents = sentences::split(text);
         let scores = SentimentScorer::new().score(text, &sents);
-        let found = themes(&matcher, text, &sents, Some(&scores));
+        let found = themes(&matcher, &matcher.tokens(text), &sents, Some(&scores));
         let travel = found
             .iter()
             .find(|t| t.id.contains("travel"))
