@@ -134,6 +134,13 @@ pub const PROFILER_ENV: &str = "HEARKEN_WASM_PROFILER";
 impl PluginRuntime {
     /// A runtime whose compiled code is cached in `cache_dir` (if given).
     pub fn new(cache_dir: Option<&Path>) -> Result<Self, PluginError> {
+        // wasmtime compiles a component's functions on rayon's global pool,
+        // and whoever touches that pool first decides its threads. The
+        // pipeline's analysis runs on the same pool, named and niced (see
+        // `analysis_pool`); set it up here, before the first compile, or a
+        // process whose plugins were not yet cached analyses on anonymous
+        // threads at full priority.
+        crate::ingest::analysis_pool();
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
