@@ -458,7 +458,11 @@ impl HttpGate {
                 return Err(HttpError::Denied(reason));
             }
         }
-        if let Some(at) = slot.next_allowed {
+        // Only a wait still ahead goes to the timer: a deadline already past
+        // (every request when `min_interval` is 0) would otherwise wait for
+        // the timer's next millisecond tick, which on a busy runtime is a
+        // whole tick per request.
+        if let Some(at) = slot.next_allowed.filter(|at| *at > Instant::now()) {
             tokio::time::sleep_until(at.into()).await;
         }
         let conditional = self.conditional_headers(who, url, headers);
