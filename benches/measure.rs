@@ -44,6 +44,55 @@ pub fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// CPU time of every live thread of this process, by thread id, with the
+/// thread's name (Linux: `/proc/self/task/*/comm` and `schedstat`, whose
+/// first field is nanoseconds on a CPU). Empty where unavailable. Threads
+/// that have ended are not listed; compare the sum with [`cpu_time`].
+pub fn thread_cpu() -> std::collections::HashMap<u64, (String, Duration)> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let Some(tid) = task
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let ns = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok());
+        if let Some(ns) = ns {
+            out.insert(tid, (name.trim().to_string(), Duration::from_nanos(ns)));
+        }
+    }
+    out
+}
+
+/// CPU each kind of thread spent between two [`thread_cpu`] readings,
+/// kinds named by `kind_of(thread name)`, largest first.
+pub fn thread_cpu_by_kind(
+    before: &std::collections::HashMap<u64, (String, Duration)>,
+    after: &std::collections::HashMap<u64, (String, Duration)>,
+    kind_of: impl Fn(&str) -> &'static str,
+) -> Vec<(&'static str, Duration)> {
+    let mut kinds: Vec<(&'static str, Duration)> = Vec::new();
+    for (tid, (name, t)) in after {
+        let spent = t.saturating_sub(before.get(tid).map_or(Duration::ZERO, |(_, b)| *b));
+        let kind = kind_of(name);
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, d)) => *d += spent,
+            None => kinds.push((kind, spent)),
+        }
+    }
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    kinds
+}
+
 /// Reset the peak resident set size (Linux: `echo 5 > /proc/self/clear_refs`),
 /// so a peak measured afterwards is that of what follows.
 pub fn reset_peak_memory() {

@@ -48,7 +48,10 @@ use hearken_sample::SampleConfig;
 
 #[path = "../../benches/measure.rs"]
 mod measure;
-use measure::{cpu_time, dir_size, files_under, ms, peak_memory, percentile, reset_peak_memory};
+use measure::{
+    cpu_time, dir_size, files_under, ms, peak_memory, percentile, reset_peak_memory, thread_cpu,
+    thread_cpu_by_kind,
+};
 
 /// The `hearken` binary's allocator (see `src/main.rs`).
 #[global_allocator]
@@ -142,6 +145,7 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
     let opened = open_for_ingest(&config, data.clone()).await?;
     let stop = StopFlag::new();
     let cpu0 = cpu_time();
+    let threads0 = thread_cpu();
     let t = Instant::now();
     let runs = config.sources.iter().filter_map(|(name, source)| {
         let plugin = opened.registry.get(source.plugin.get_ref())?;
@@ -156,6 +160,7 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
             .unzip();
     let wall = t.elapsed();
     let cpu = cpu_time().saturating_sub(cpu0);
+    let by_thread = thread_cpu_by_kind(&threads0, &thread_cpu(), thread_kind);
     let times = opened.env.pipeline.clock().snapshot();
 
     // A second pass over the unchanged site: what every scheduled run after
@@ -254,6 +259,22 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
         "index share of ingest time: {:.1}% (target < 25%)",
         100.0 * times.share(Stage::Index)
     );
+    // Thread time above counts a stage's wall time on its thread, waits for
+    // a core included; this is CPU actually spent, by kind of thread.
+    println!();
+    println!("{:<44} {:>8} {:>7}", "CPU by thread", "CPU s", "share");
+    let listed: Duration = by_thread.iter().map(|(_, d)| *d).sum();
+    let rows = by_thread.iter().copied().chain(std::iter::once((
+        "threads that ended during the run",
+        cpu.saturating_sub(listed),
+    )));
+    for (kind, d) in rows {
+        println!(
+            "{kind:<44} {:>8.1} {:>6.1}%",
+            d.as_secs_f64(),
+            100.0 * d.as_secs_f64() / cpu.as_secs_f64().max(1e-9)
+        );
+    }
 
     // 3. Queries.
     let queries = queries();
@@ -297,6 +318,23 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
 
 /// The fixed query set: what researchers type, in every form the query
 /// language has, with and without the CLI's flags.
+/// What a thread of this process does, from its name.
+fn thread_kind(name: &str) -> &'static str {
+    if name.starts_with("hearken-analysi") {
+        "analysis (normalize .. cues)"
+    } else if name.starts_with("tokio") {
+        "runtime (plugins, HTTP, site server, index)"
+    } else if name.contains("tantivy")
+        || name.starts_with("merge")
+        || name.starts_with("docstore")
+        || name.starts_with("segment")
+    {
+        "tantivy (indexing, merges, doc store)"
+    } else {
+        "other"
+    }
+}
+
 fn queries() -> Vec<(&'static str, SearchRequest)> {
     vec![
         ("free text", req("placebo", |_| {})),
