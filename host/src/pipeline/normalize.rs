@@ -9,7 +9,7 @@
 //! boundaries.
 
 use scraper::{ElementRef, Html, Node};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// How a text arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,13 @@ pub fn normalize(input: &str, format: Format) -> String {
         Format::Text => input.to_string(),
         Format::Html => html_to_text(input),
     };
-    tidy_whitespace(&text.nfc().collect::<String>())
+    // Most text is already NFC (all of ASCII is); the quick check says so
+    // without decomposing and recomposing every character.
+    if unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        tidy_whitespace(&text)
+    } else {
+        tidy_whitespace(&text.nfc().collect::<String>())
+    }
 }
 
 const BLOCK: &[&str] = &[
@@ -149,6 +155,13 @@ mod tests {
             normalize(decomposed, Format::Text),
             "caf\u{e9} visit day\n\nnext"
         );
+        // Already NFC (the quick check's path): only the whitespace changes.
+        assert_eq!(
+            normalize("caf\u{e9}  na\u{ef}ve \u{1F642}", Format::Text),
+            "caf\u{e9} na\u{ef}ve \u{1F642}"
+        );
+        // A mark after a letter it composes with is not "quick" NFC.
+        assert_eq!(normalize("Zoe\u{308}", Format::Text), "Zo\u{eb}");
     }
 
     #[test]
