@@ -38,11 +38,12 @@ use hearken_deid::{Deidentifier, Policy, PseudonymKey};
 use hearken_index::Index;
 use hearken_state::StateStore;
 
+use crate::audit::StateAudit;
 use crate::config::Config;
 use crate::ingest::IngestEnv;
 use crate::pipeline::Pipeline;
 use crate::pipeline::deidentify::DeidStage;
-use crate::plugin::gate::{AuditEntry, AuditSink, Decision, HttpGate};
+use crate::plugin::gate::HttpGate;
 use crate::plugin::{PluginRegistry, PluginRuntime};
 
 /// Errors opening the data directory. Each says which file and what to do.
@@ -284,33 +285,6 @@ pub fn load_codebook(config: &Config) -> Result<Codebook, AppError> {
     }
 }
 
-/// The audit log in the state store, as the gate's sink.
-pub struct StateAudit(pub StateStore);
-
-impl AuditSink for StateAudit {
-    fn record(&self, e: AuditEntry) {
-        let entry = hearken_state::AuditEntry {
-            run: e.run_id.map(hearken_state::RunId::from),
-            source: e.source,
-            plugin: e.plugin,
-            method: "GET".into(),
-            host: e.host,
-            path: e.path,
-            status: e.status,
-            bytes: e.bytes,
-            millis: e.millis,
-            decision: match e.decision {
-                Decision::Allowed => hearken_state::Decision::Allowed,
-                Decision::Denied => hearken_state::Decision::Denied,
-            },
-            reason: e.reason,
-        };
-        if let Err(err) = self.0.audit(&entry) {
-            tracing::error!("could not write the audit log: {err}");
-        }
-    }
-}
-
 /// Everything ingestion needs, opened.
 pub struct Opened {
     /// The data directory.
@@ -369,8 +343,9 @@ pub async fn open_for_ingest_with(
         source,
     })?;
     let pipeline = Arc::new(build_pipeline(config, &data)?);
-    let gate =
-        Arc::new(HttpGate::new(Arc::new(StateAudit(state.clone())))?.with_state(state.clone()));
+    let gate = Arc::new(
+        HttpGate::new(Arc::new(StateAudit::new(state.clone())))?.with_state(state.clone()),
+    );
     Ok(Opened {
         env: IngestEnv {
             runtime,

@@ -236,6 +236,9 @@ pub async fn run_source(
     summary.run_id = run.as_str().to_string();
     env.progress.started(&summary);
     let result = run_pages(env, name, cfg, plugin, &run, &mut summary, stop).await;
+    // Every request of the run is in the audit log before the run is
+    // recorded as ended.
+    env.gate.flush_audit();
     env.gate.take_transient(run.as_str());
     env.gate.take_validators(run.as_str());
     let (status, error) = match &result {
@@ -537,6 +540,8 @@ impl Pending<'_> {
         cursor: Option<&str>,
     ) -> Result<(), IngestError> {
         commit(env)?;
+        // The log of the requests behind this cursor is stored before it.
+        env.gate.flush_audit();
         env.state
             .commit_cursor_and_validators(self.run, self.source, cursor, &self.validators)?;
         env.progress.committed(summary, self.docs as u64);

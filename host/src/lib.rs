@@ -5,6 +5,7 @@
 //! drive the same code the binary runs.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod demo;

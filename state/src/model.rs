@@ -256,7 +256,9 @@ pub struct AuditFilter {
 pub struct AuditRecord {
     /// Position in the log: dense, starting at 1, in append order.
     pub seq: i64,
-    /// When the store recorded the call (right after it finished).
+    /// When the store recorded the call: right after it finished, or, for
+    /// entries written in a batch, when the batch was stored (the host's
+    /// audit writer stores what has queued up, a transaction later at most).
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     /// The run, if any.

@@ -180,6 +180,10 @@ pub trait AuditSink: Send + Sync {
     /// Append one entry. Failing to audit is logged, never fatal to a fetch:
     /// the entry is also written to the tracing log.
     fn record(&self, entry: AuditEntry);
+
+    /// Return once every entry recorded before this call is stored. A sink
+    /// that stores as it records has nothing to do.
+    fn flush(&self) {}
 }
 
 /// An audit sink that keeps entries in memory (tests, `plugin check`).
@@ -378,6 +382,12 @@ impl HttpGate {
             seen.retry_after = seen.retry_after.max(before.retry_after);
         }
         all.insert(run.clone(), seen);
+    }
+
+    /// Return once the audit entries of every request so far are stored
+    /// (see [`AuditSink::flush`]).
+    pub fn flush_audit(&self) {
+        self.audit.flush();
     }
 
     /// GET `url` on behalf of `who`, under `policy`.
