@@ -509,13 +509,13 @@ async fn index_pages(
             || ((pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty())
                 && last_commit.elapsed() >= env.commit_interval);
         if exhausted || due {
-            pending.commit(env, summary, cursor.as_deref())?;
+            pending.commit(env, summary, cursor.as_deref()).await?;
             pending_cursor_dirty = false;
             last_commit = std::time::Instant::now();
         }
     }
     if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
-        pending.commit(env, summary, cursor.as_deref())?;
+        pending.commit(env, summary, cursor.as_deref()).await?;
     }
     Ok(())
 }
@@ -533,13 +533,13 @@ impl Pending<'_> {
     /// Commit the index, then — in one state-store transaction — the
     /// cursor, the pages' counts and their validators (see the module docs
     /// of [`crate::plugin::gate`] for why validators wait for this).
-    fn commit(
+    async fn commit(
         &mut self,
         env: &IngestEnv,
         summary: &RunSummary,
         cursor: Option<&str>,
     ) -> Result<(), IngestError> {
-        commit(env)?;
+        commit(env).await?;
         // The log of the requests behind this cursor is stored before it.
         env.gate.flush_audit();
         env.state
@@ -672,15 +672,23 @@ fn transient_failure(
     }
 }
 
-fn commit(env: &IngestEnv) -> Result<(), IngestError> {
-    let started = std::time::Instant::now();
-    let mut writer = env
-        .writer
-        .lock()
-        .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
-    writer.commit()?;
-    env.pipeline.clock().add(Stage::Index, started.elapsed());
-    Ok(())
+/// Commit the index writer, on the blocking pool: a commit waits for
+/// Tantivy's indexing threads to finish their segments and for the disk,
+/// and a runtime thread held that long is one the plugin calls cannot use.
+async fn commit(env: &IngestEnv) -> Result<(), IngestError> {
+    let writer = env.writer.clone();
+    let pipeline = env.pipeline.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), IngestError> {
+        let started = std::time::Instant::now();
+        let mut writer = writer
+            .lock()
+            .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
+        writer.commit()?;
+        pipeline.clock().add(Stage::Index, started.elapsed());
+        Ok(())
+    })
+    .await
+    .map_err(|e| IngestError::Worker(e.to_string()))?
 }
 
 fn add_progress(summary: &mut RunSummary, p: &PageProgress) {
