@@ -316,14 +316,14 @@ async fn bench(n: usize, root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The fixed query set: what researchers type, in every form the query
-/// language has, with and without the CLI's flags.
 /// What a thread of this process does, from its name.
 fn thread_kind(name: &str) -> &'static str {
     if name.starts_with("hearken-analysi") {
         "analysis (normalize .. cues)"
     } else if name.starts_with("tokio") {
-        "runtime (plugins, HTTP, site server, index)"
+        "runtime (plugins, HTTP, index)"
+    } else if name.starts_with("hearken-site") {
+        "loopback site (serves the generated corpus)"
     } else if name.contains("tantivy")
         || name.starts_with("merge")
         || name.starts_with("docstore")
@@ -335,6 +335,8 @@ fn thread_kind(name: &str) -> &'static str {
     }
 }
 
+/// The fixed query set: what researchers type, in every form the query
+/// language has, with and without the CLI's flags.
 fn queries() -> Vec<(&'static str, SearchRequest)> {
     vec![
         ("free text", req("placebo", |_| {})),

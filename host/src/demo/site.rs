@@ -39,29 +39,22 @@ impl SiteServer {
     }
 
     async fn serve_at(addr: SocketAddr, router: Router) -> std::io::Result<SiteServer> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        // Without TCP_NODELAY a response written in two pieces (headers,
-        // then body) waits for the client's delayed ACK: ~40 ms a request
-        // on Linux loopback, which made the site, not Hearken, the
-        // bottleneck of every end-to-end measurement.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!("loopback site: could not set TCP_NODELAY: {e}");
-            }
-        });
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(e) = axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::warn!("loopback site stopped: {e}");
-            }
-        });
+        // The site runs on a thread and runtime of its own. On the caller's
+        // runtime its tasks queued behind the plugin calls that the same
+        // runtime threads run, so every page a plugin asked for waited for
+        // one of those threads to come free; on a thread of its own the
+        // kernel gives it a core as soon as a request arrives.
+        let site = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name("hearken-site")
+            .build()?;
+        std::thread::Builder::new()
+            .name("hearken-site".into())
+            .spawn(move || site.block_on(serve_until(listener, router, stopped)))?;
         Ok(SiteServer {
             addr,
             stop: Some(stop),
@@ -76,6 +69,38 @@ impl SiteServer {
     /// `http://127.0.0.1:PORT/` joined with `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+}
+
+async fn serve_until(
+    listener: std::net::TcpListener,
+    router: Router,
+    stopped: oneshot::Receiver<()>,
+) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::warn!("loopback site could not start: {e}");
+            return;
+        }
+    };
+    // Without TCP_NODELAY a response written in two pieces (headers,
+    // then body) waits for the client's delayed ACK: ~40 ms a request
+    // on Linux loopback, which made the site, not Hearken, the
+    // bottleneck of every end-to-end measurement.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("loopback site: could not set TCP_NODELAY: {e}");
+        }
+    });
+    let shutdown = async {
+        let _ = stopped.await;
+    };
+    if let Err(e) = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        tracing::warn!("loopback site stopped: {e}");
     }
 }
 
