@@ -672,23 +672,8 @@ fn transient_failure(
     }
 }
 
-/// Commit the index writer, on the blocking pool: a commit waits for
-/// Tantivy's indexing threads to finish their segments and for the disk,
-/// and a runtime thread held that long is one the plugin calls cannot use.
 async fn commit(env: &IngestEnv) -> Result<(), IngestError> {
-    let writer = env.writer.clone();
-    let pipeline = env.pipeline.clone();
-    tokio::task::spawn_blocking(move || -> Result<(), IngestError> {
-        let started = std::time::Instant::now();
-        let mut writer = writer
-            .lock()
-            .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
-        writer.commit()?;
-        pipeline.clock().add(Stage::Index, started.elapsed());
-        Ok(())
-    })
-    .await
-    .map_err(|e| IngestError::Worker(e.to_string()))?
+    with_writer(env, |writer| Ok(writer.commit()?)).await
 }
 
 fn add_progress(summary: &mut RunSummary, p: &PageProgress) {
@@ -713,13 +698,7 @@ async fn index_records(
         tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from))
             .await
             .map_err(|e| IngestError::Worker(e.to_string()))?;
-    let writer = env.writer.clone();
-    let pipeline = env.pipeline.clone();
-    tokio::task::spawn_blocking(move || -> Result<PageProgress, IngestError> {
-        let started = std::time::Instant::now();
-        let mut writer = writer
-            .lock()
-            .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
+    with_writer(env, move |writer| {
         let mut progress = PageProgress {
             records: docs.len() as u64,
             ..PageProgress::default()
@@ -734,8 +713,29 @@ async fn index_records(
                 *progress.redactions.entry(k.clone()).or_default() += u64::from(*v);
             }
         }
-        pipeline.clock().add(Stage::Index, started.elapsed());
         Ok(progress)
+    })
+    .await
+}
+
+/// Run `work` with the index writer, on the blocking pool, and count its
+/// time as the index stage's. Upserts and commits wait for Tantivy and for
+/// the disk; a runtime thread held that long is one the plugin calls
+/// cannot use.
+async fn with_writer<T: Send + 'static>(
+    env: &IngestEnv,
+    work: impl FnOnce(&mut IndexWriter) -> Result<T, IngestError> + Send + 'static,
+) -> Result<T, IngestError> {
+    let writer = env.writer.clone();
+    let pipeline = env.pipeline.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let mut writer = writer
+            .lock()
+            .map_err(|_| IngestError::Worker("index writer lock poisoned".into()))?;
+        let done = work(&mut writer);
+        pipeline.clock().add(Stage::Index, started.elapsed());
+        done
     })
     .await
     .map_err(|e| IngestError::Worker(e.to_string()))?

@@ -236,8 +236,16 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
             "the kills keep missing: {} landed, {missed} missed (exit statuses of the runs that ended first: {ended:?}): {landed:?}",
             landed.len()
         );
-        let planned = moment(landed.len(), startup, total_docs);
         let before = ledger.committed();
+        let planned = match moment(landed.len(), startup, total_docs) {
+            // A step passed before this process started waits for its
+            // first commit, then kills at once.
+            Moment::Committed { docs, .. } if before >= docs => Moment::Committed {
+                docs: before + 1,
+                extra: Duration::ZERO,
+            },
+            planned => planned,
+        };
         let spawned = Instant::now();
         let mut child = spawn_run(cfg, &data, tmp.path());
         let mut reached: Option<Instant> = None;
@@ -249,14 +257,7 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
             let due = match planned {
                 Moment::After(at) => spawned.elapsed() >= at,
                 Moment::Committed { docs, extra } => {
-                    // A step passed before this process started waits for
-                    // its first commit, then kills at once.
-                    let (goal, extra) = if before >= docs {
-                        (before + 1, Duration::ZERO)
-                    } else {
-                        (docs, extra)
-                    };
-                    if reached.is_none() && ledger.committed() >= goal {
+                    if reached.is_none() && ledger.committed() >= docs {
                         reached = Some(Instant::now());
                     }
                     reached.is_some_and(|at| at.elapsed() >= extra)
