@@ -553,9 +553,9 @@ pub fn build(
 }
 
 /// The feature rows [`build`] clusters, one per unit (author pseudonym, or
-/// `doc:{id}` for a document without an author), sorted by key: weighted
-/// and scaled to unit length exactly as `build` does it (the blocks are
-/// listed in [`Method::features`]). For evaluation, e.g. to ask how well a
+/// `doc:{id}` for a document without an author), in the order of each
+/// unit's first document (by id): weighted and scaled to unit length exactly
+/// as `build` does it (the blocks are listed in [`Method::features`]). For evaluation, e.g. to ask how well a
 /// classifier told the true segments could do on the same features.
 pub fn unit_features(docs: &[AnalysedDocument], themes: &[ThemeInfo]) -> Vec<(String, Vec<f64>)> {
     let mut sorted: Vec<&AnalysedDocument> = docs.iter().collect();

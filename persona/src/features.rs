@@ -97,7 +97,15 @@ pub(crate) fn stage_key(stage: &str) -> (usize, String) {
     (pos, stage.to_string())
 }
 
-/// Group documents (already sorted by id) into units, sorted by key.
+/// Group documents (already sorted by id) into units, in the order of each
+/// unit's first document.
+///
+/// The order of the units decides k-means++'s seeded starting points, hence
+/// the personas and even their number. It must not follow the author
+/// pseudonyms: their key is random for each data directory
+/// (`deid/src/pseudonym.rs`), so the same documents would be segmented
+/// differently in every install. Document ids are `{source}:{record id}`,
+/// the same wherever the documents were ingested.
 pub(crate) fn units(docs: &[&AnalysedDocument]) -> Vec<Unit> {
     let mut by_key: BTreeMap<String, Unit> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
@@ -115,7 +123,11 @@ pub(crate) fn units(docs: &[&AnalysedDocument]) -> Vec<Unit> {
             .docs
             .push(i);
     }
-    by_key.into_values().collect()
+    let mut units: Vec<Unit> = by_key.into_values().collect();
+    // Each unit's indexes were pushed in ascending order, and no two units
+    // share a document, so the first ones are distinct.
+    units.sort_unstable_by_key(|u| u.docs[0]);
+    units
 }
 
 /// The distinct values a column block is built over.

@@ -595,3 +595,52 @@ fn features_compare_what_authors_talk_about_not_how_many_themes_a_post_names() {
         rows["doc:d1"]
     );
 }
+
+/// Personas are the same whatever the pseudonyms are spelt as: every data
+/// directory has its own pseudonym key, and one corpus must not make four
+/// personas in one install and six in the next.
+#[test]
+fn segmentation_does_not_depend_on_how_pseudonyms_are_spelt() {
+    // The partition of documents into personas, as sets of document ids.
+    fn partition(
+        r: &PersonaReport,
+        docs: &[hearken_document::AnalysedDocument],
+    ) -> BTreeSet<Vec<String>> {
+        r.personas
+            .iter()
+            .map(|p| {
+                let authors: BTreeSet<&str> =
+                    p.members.authors.iter().map(String::as_str).collect();
+                let mut ids: Vec<String> = docs
+                    .iter()
+                    .filter(|d| d.author.as_deref().is_some_and(|a| authors.contains(a)))
+                    .map(|d| d.id.clone())
+                    .chain(p.members.standalone_documents.iter().cloned())
+                    .collect();
+                ids.sort();
+                ids
+            })
+            .collect()
+    }
+    for seed in 1..=6 {
+        let c = common::corpus(seed, 4, 12, 0.3, 6);
+        // Another key: the same authors, spelt so that they sort in another
+        // order (the hex digits reversed).
+        let mut respelt = c.docs.clone();
+        for d in &mut respelt {
+            if let Some(a) = &mut d.author {
+                let hex = a.strip_prefix("au_").expect("the corpus's own spelling");
+                *a = format!("au_{}", hex.chars().rev().collect::<String>());
+            }
+        }
+        let cfg = PersonaConfig::default();
+        let a = build(&c.docs, &c.themes, &cfg, &ctx()).unwrap();
+        let b = build(&respelt, &c.themes, &cfg, &ctx()).unwrap();
+        assert_eq!(a.method.k, b.method.k, "seed {seed}: k");
+        assert_eq!(
+            partition(&a, &c.docs),
+            partition(&b, &respelt),
+            "seed {seed}: the same documents in other personas"
+        );
+    }
+}

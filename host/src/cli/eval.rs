@@ -441,15 +441,6 @@ async fn personas(global: &Global, out: &Output, args: PersonasArgs) -> CliResul
     let truth = hearken_sample::read_truth(&site_root)?;
     let server = SiteServer::serve_dir(&site_root).await?;
     let ingest_config = super::demo::demo_config(&server, &site_root, &manifest, &data)?;
-    // Author pseudonyms decide the order of units, hence k-means++'s
-    // starting points: a random key would make the figures differ from run
-    // to run. The corpus is synthetic and the directory throw-away, so the
-    // key is derived from the seed and the run is reproducible.
-    std::fs::create_dir_all(data.root())?;
-    let mut key = blake3::Hasher::new();
-    key.update(b"hearken eval personas key\0");
-    key.update(&args.seed.to_le_bytes());
-    std::fs::write(data.key(), key.finalize().as_bytes())?;
     let runtime = Arc::new(PluginRuntime::new(Some(&cache))?);
     let (registry, _) = PluginRegistry::load(&runtime, None).await?;
     let opened = open_for_ingest_with(&ingest_config, data, (runtime, registry)).await?;
