@@ -46,10 +46,12 @@ mod names;
 mod patterns;
 mod policy;
 mod pseudonym;
+mod remembered;
 mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
@@ -58,6 +60,7 @@ use rustc_hash::FxHashMap;
 pub use kind::IdentifierKind;
 pub use policy::{ExtraPattern, Policy};
 pub use pseudonym::PseudonymKey;
+pub use remembered::{NameFingerprint, NameKey, NameKind, RememberedNames, fingerprints};
 
 use patterns::{Detection, Patterns};
 
@@ -319,46 +322,32 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// People's names a caller knows, prepared once for many texts: each name's words as token
-/// fingerprints (with whether the word needs a capital to count, see [`known_name_matches`]) and
-/// its handles as one case-insensitive automaton.
+/// fingerprints (with whether the word needs a capital to count, see [`known_name_matches`]), its
+/// handles as one case-insensitive automaton, and optionally the names remembered from earlier
+/// texts as keyed fingerprints ([`RememberedNames`]).
 #[derive(Debug, Clone, Default)]
 pub struct KnownNames {
     /// Fingerprint of a name word → whether it only counts capitalised.
     words: FxHashMap<u64, bool>,
     /// Handles, lower-cased, without a leading `@`.
     handles: Option<AhoCorasick>,
+    /// Names remembered from earlier batches.
+    remembered: Option<Arc<RememberedNames>>,
 }
 
 impl KnownNames {
     /// Prepares `names` (display names, handles, speaker names).
     pub fn new(names: &[&str]) -> KnownNames {
-        let g = gazetteer::get();
         let mut words = FxHashMap::default();
         let mut handles: Vec<String> = Vec::new();
         for name in names {
-            let name = name.trim();
-            if name.chars().count() < 2 {
-                continue;
+            let parts = remembered::name_parts(name);
+            if let Some(h) = parts.handle
+                && !handles.contains(&h)
+            {
+                handles.push(h);
             }
-            let handle = name.contains(['@', '_', '.']) || name.chars().any(|c| c.is_ascii_digit());
-            if handle {
-                let h = name.trim_start_matches('@').to_ascii_lowercase();
-                if h.len() >= 2 && !handles.contains(&h) {
-                    handles.push(h);
-                }
-            }
-            for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}') {
-                let part = part.trim_matches(['\'', '\u{2019}']);
-                if part.chars().count() < 2 || !part.chars().any(char::is_alphabetic) {
-                    continue;
-                }
-                let lower = part.to_lowercase();
-                let flags = g.word(&lower);
-                let listed_name = flags & gazetteer::NAMEISH != 0;
-                if flags & (gazetteer::TITLE | gazetteer::FUNC) != 0 && !listed_name {
-                    continue;
-                }
-                let needs_cap = flags & (gazetteer::COMMON | gazetteer::FUNC) != 0;
+            for (lower, needs_cap) in parts.words {
                 words.entry(gazetteer::key(&lower)).or_insert(needs_cap);
             }
         }
@@ -371,7 +360,17 @@ impl KnownNames {
                     .ok()
             })
             .flatten();
-        KnownNames { words, handles }
+        KnownNames {
+            words,
+            handles,
+            remembered: None,
+        }
+    }
+
+    /// These names and, as well, every name in `remembered`.
+    pub fn with_remembered(mut self, remembered: Arc<RememberedNames>) -> KnownNames {
+        self.remembered = (!remembered.is_empty()).then_some(remembered);
+        self
     }
 }
 
@@ -388,9 +387,15 @@ fn known_name_matches(
     known: &KnownNames,
     out: &mut Vec<(Detection, Source)>,
 ) {
-    if !known.words.is_empty() {
+    let remembered = known.remembered.as_deref();
+    if !known.words.is_empty() || remembered.is_some() {
         for t in &toks.toks {
-            let Some(&needs_cap) = known.words.get(&t.key) else {
+            let Some(needs_cap) = known
+                .words
+                .get(&t.key)
+                .copied()
+                .or_else(|| remembered.and_then(|r| r.word(t.key)))
+            else {
                 continue;
             };
             if needs_cap && !(t.is_capitalised() && (!t.sent_start || t.possessive)) {
@@ -423,6 +428,15 @@ fn known_name_matches(
                 Source::Known,
             ));
         }
+    }
+    if let Some(r) = remembered {
+        let mut spans = Vec::new();
+        r.handles_in(text, &mut spans);
+        out.extend(
+            spans
+                .into_iter()
+                .map(|(a, b)| (Detection::new(a, b, IdentifierKind::Handle), Source::Known)),
+        );
     }
 }
 

@@ -86,6 +86,14 @@ impl PseudonymKey {
         PseudonymKey { key: bytes }
     }
 
+    /// The key of remembered-name fingerprints ([`crate::RememberedNames`]), derived from this
+    /// one, so that deleting the key file severs those fingerprints as it severs pseudonyms.
+    pub fn name_key(&self) -> crate::NameKey {
+        let mut h = blake3::Hasher::new_keyed(&self.key);
+        h.update(b"hearken remembered-name key v1\0");
+        crate::NameKey::from_derived(*h.finalize().as_bytes())
+    }
+
     /// The pseudonym of `handle` in `source`: `p-` and 12 hex digits (48 bits).
     pub fn pseudonym(&self, source: &str, handle: &str) -> String {
         let handle = normalise_handle(handle);

@@ -1,7 +1,12 @@
 //! Behaviour of the public API on written examples: every identifier kind, the tricky cases the issue
 //! names, policy options, known names and surrogates. The texts are invented.
 
-use hearken_deid::{Deidentifier, ExtraPattern, IdentifierKind as K, Policy};
+use std::sync::Arc;
+
+use hearken_deid::{
+    Deidentifier, ExtraPattern, IdentifierKind as K, KnownNames, NameKind, Policy, PseudonymKey,
+    RememberedNames, fingerprints,
+};
 
 fn deid() -> Deidentifier {
     Deidentifier::new(&Policy::default()).expect("default policy builds")
@@ -264,6 +269,81 @@ fn known_handles_and_common_word_names() {
     assert_eq!(out.text, "[NAME]: I will try. Thanks, [NAME].");
     let out = deid().redact("as mark_t_1987 said, Mark is right", &["mark_t_1987"]);
     assert!(!out.text.contains("mark_t_1987"), "{}", out.text);
+}
+
+/// Names remembered from earlier batches count as the batch's own do, held only as keyed
+/// fingerprints.
+#[test]
+fn remembered_names_are_replaced_as_known_ones_are() {
+    let key = PseudonymKey::from_bytes([3; 32]).name_key();
+    let mut remembered = RememberedNames::new(key.clone());
+    for name in ["kettle_corn", "Dana Kowalczyk", "Will"] {
+        for fp in fingerprints(name, &key) {
+            assert!(remembered.insert(fp));
+        }
+    }
+    // kettle_corn: the handle and its two words; Dana Kowalczyk: two words; Will: a word needing a
+    // capital.
+    assert_eq!(remembered.len(), 6);
+    let text = "agree with kettle_corn. and @kettle_corn, dana kowalczyk said the same. I will ask \
+                Will's nurse. kettle_corn2 is someone else";
+    let batch_alone = deid().redact_known(text, &KnownNames::new(&[]));
+    assert!(
+        batch_alone.text.contains("kettle_corn."),
+        "{}",
+        batch_alone.text
+    );
+    assert!(
+        batch_alone.text.contains("kowalczyk"),
+        "{}",
+        batch_alone.text
+    );
+    let out = deid().redact_known(
+        text,
+        &KnownNames::new(&[]).with_remembered(Arc::new(remembered.clone())),
+    );
+    for gone in [
+        "kettle_corn ",
+        "kettle_corn.",
+        "dana",
+        "kowalczyk",
+        "Will's",
+    ] {
+        assert!(!out.text.contains(gone), "{gone} survived in {}", out.text);
+    }
+    assert!(out.text.contains("I will ask"), "{}", out.text);
+    assert!(out.text.contains("kettle_corn2 is"), "{}", out.text);
+    // The same as naming them in the batch.
+    let named = deid().redact(text, &["kettle_corn", "Dana Kowalczyk", "Will"]);
+    assert_eq!(out.text, named.text);
+
+    // Another key gives other fingerprints: a stored one cannot be tested against a guessed name
+    // without the key.
+    let other = PseudonymKey::from_bytes([4; 32]).name_key();
+    assert_ne!(
+        fingerprints("kettle_corn", &key),
+        fingerprints("kettle_corn", &other)
+    );
+    let under_other = deid().redact_known(
+        text,
+        &KnownNames::new(&[]).with_remembered(Arc::new({
+            let mut r = RememberedNames::new(other);
+            for fp in fingerprints("kettle_corn", &key) {
+                r.insert(fp);
+            }
+            r
+        })),
+    );
+    assert!(
+        under_other.text.contains("kettle_corn."),
+        "{}",
+        under_other.text
+    );
+    // Kinds survive their stored code.
+    for fp in fingerprints("kettle_corn", &key) {
+        assert_eq!(NameKind::from_code(fp.kind.code()), Some(fp.kind));
+    }
+    assert_eq!(NameKind::from_code(9), None);
 }
 
 #[test]

@@ -57,7 +57,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use tokio::sync::{mpsc, watch};
 
-use hearken_deid::KnownNames;
+use hearken_deid::{KnownNames, NameFingerprint, NameKind, RememberedNames};
 use hearken_document::AnalysedDocument;
 use hearken_index::{Index, IndexWriter, UpsertOutcome};
 use hearken_state::{PageProgress, RunStatus, StateStore, Validators};
@@ -480,6 +480,7 @@ async fn index_pages(
         docs: 0,
         validators: Vec::new(),
     };
+    let mut names = RunNames::load(env, name)?;
     let mut pending_cursor_dirty = false;
     let mut last_commit = std::time::Instant::now();
     while let Some(FetchedPage { batch, validators }) = pages.recv().await {
@@ -491,7 +492,7 @@ async fn index_pages(
         } = batch;
         let page_records = records.len() as u64;
         summary.records += page_records;
-        let progress = index_records(env, records, from).await?;
+        let progress = index_records(env, records, from, &mut names).await?;
         pending.docs += (progress.new + progress.updated) as usize;
         // The call's pages are in the index writer now: their validators
         // may be stored with the commit that makes them durable.
@@ -509,13 +510,21 @@ async fn index_pages(
             || ((pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty())
                 && last_commit.elapsed() >= env.commit_interval);
         if exhausted || due {
-            pending.commit(env, summary, cursor.as_deref()).await?;
+            pending
+                .commit(env, summary, cursor.as_deref(), &mut names.pending)
+                .await?;
             pending_cursor_dirty = false;
             last_commit = std::time::Instant::now();
         }
     }
-    if pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty() {
-        pending.commit(env, summary, cursor.as_deref()).await?;
+    if pending.docs > 0
+        || pending_cursor_dirty
+        || !pending.validators.is_empty()
+        || !names.pending.is_empty()
+    {
+        pending
+            .commit(env, summary, cursor.as_deref(), &mut names.pending)
+            .await?;
     }
     Ok(())
 }
@@ -538,10 +547,14 @@ impl Pending<'_> {
         env: &IngestEnv,
         summary: &RunSummary,
         cursor: Option<&str>,
+        names: &mut Vec<(String, u64, u8)>,
     ) -> Result<(), IngestError> {
         commit(env).await?;
-        // The log of the requests behind this cursor is stored before it.
+        // The log of the requests behind this cursor is stored before it,
+        // and so are the names of the authors of the documents it covers.
         env.gate.flush_audit();
+        env.state.remember_names(self.source, names)?;
+        names.clear();
         env.state
             .commit_cursor_and_validators(self.run, self.source, cursor, &self.validators)?;
         env.progress.committed(summary, self.docs as u64);
@@ -691,13 +704,18 @@ async fn index_records(
     env: &IngestEnv,
     records: Vec<Record>,
     from: &Provenance,
+    names: &mut RunNames,
 ) -> Result<PageProgress, IngestError> {
     let pipeline = env.pipeline.clone();
     let from = from.clone();
-    let docs: Vec<AnalysedDocument> =
-        tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from))
-            .await
-            .map_err(|e| IngestError::Worker(e.to_string()))?;
+    let remembered = names.remembered.clone();
+    let AnalysedBatch {
+        docs,
+        names: batch_names,
+    } = tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from, remembered))
+        .await
+        .map_err(|e| IngestError::Worker(e.to_string()))?;
+    names.add(batch_names);
     with_writer(env, move |writer| {
         let mut progress = PageProgress {
             records: docs.len() as u64,
@@ -790,13 +808,27 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
+/// A batch's analysed documents, and the name fingerprints of its authors
+/// for the source to remember.
+#[derive(Debug, Default)]
+pub struct AnalysedBatch {
+    /// The documents, in the records' order.
+    pub docs: Vec<AnalysedDocument>,
+    /// `(author pseudonym, fingerprint)` for every author of the batch.
+    pub names: Vec<(String, NameFingerprint)>,
+}
+
 /// The pipeline over one batch, split across the machine's cores. Every
-/// author in the batch is a known name for every record in it.
+/// author in the batch is a known name for every record in it, and so is
+/// every name the source has `remembered` from earlier batches (see
+/// [`hearken_deid::RememberedNames`] for why: without them a member named in
+/// another's post was redacted only when the two shared a plugin call).
 pub fn analyse_batch(
     pipeline: &Pipeline,
     records: Vec<Record>,
     from: &Provenance,
-) -> Vec<AnalysedDocument> {
+    remembered: Arc<RememberedNames>,
+) -> AnalysedBatch {
     let names: Vec<String> = {
         let mut set: Vec<String> = records
             .iter()
@@ -807,15 +839,94 @@ pub fn analyse_batch(
         set.dedup();
         set
     };
+    let stage = pipeline.deid();
+    let fingerprints: Vec<(String, NameFingerprint)> = names
+        .iter()
+        .flat_map(|name| {
+            let author = stage.key.pseudonym(&from.source, name);
+            hearken_deid::fingerprints(name, remembered.key())
+                .into_iter()
+                .map(move |fp| (author.clone(), fp))
+        })
+        .collect();
     let known: Vec<&str> = names.iter().map(String::as_str).collect();
-    let known = KnownNames::new(&known);
+    let known = KnownNames::new(&known).with_remembered(remembered);
     // Rayon's pool lives as long as the process: a page's records are
     // shared among threads that already exist, instead of spawning threads
     // for every page. `collect` keeps the records' order.
-    records
+    let docs = records
         .into_par_iter()
         .map(|r| pipeline.process(r, &known, from))
-        .collect()
+        .collect();
+    AnalysedBatch {
+        docs,
+        names: fingerprints,
+    }
+}
+
+/// The names a run de-identifies with beyond each batch's own authors, and
+/// the ones it has yet to store.
+#[derive(Debug)]
+struct RunNames {
+    /// What the source remembered before the run, and every author of the
+    /// run's batches so far.
+    remembered: Arc<RememberedNames>,
+    /// Pseudonyms of the run's authors whose names are stored or pending.
+    authors: HashSet<String>,
+    /// `(author pseudonym, fingerprint, kind code)` for the next commit.
+    pending: Vec<(String, u64, u8)>,
+}
+
+impl RunNames {
+    fn load(env: &IngestEnv, source: &str) -> Result<RunNames, IngestError> {
+        Ok(RunNames {
+            remembered: Arc::new(load_remembered(env, source)?),
+            authors: HashSet::new(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// A batch's authors are known names for the batches after it, and for
+    /// later runs once committed. Each author of a run is stored once under
+    /// her pseudonym, so that `forget --author` finds what her name left.
+    fn add(&mut self, names: Vec<(String, NameFingerprint)>) {
+        let mut new_authors: Vec<String> = Vec::new();
+        for (author, fp) in names {
+            if self.authors.contains(&author) {
+                continue;
+            }
+            Arc::make_mut(&mut self.remembered).insert(fp);
+            if new_authors.last() != Some(&author) {
+                new_authors.push(author.clone());
+            }
+            self.pending.push((author, fp.fingerprint, fp.kind.code()));
+        }
+        self.authors.extend(new_authors);
+    }
+}
+
+/// The names a source has remembered, from the state store, under the
+/// data directory's key. A kind this build does not know (a newer build
+/// wrote it) is skipped.
+fn load_remembered(env: &IngestEnv, source: &str) -> Result<RememberedNames, IngestError> {
+    let mut remembered = RememberedNames::new(env.pipeline.deid().key.name_key());
+    let mut unknown = 0u64;
+    for (fingerprint, code) in env.state.remembered_names(source)? {
+        match NameKind::from_code(code) {
+            Some(kind) => {
+                remembered.insert(NameFingerprint { fingerprint, kind });
+            }
+            None => unknown += 1,
+        }
+    }
+    if unknown > 0 {
+        tracing::warn!(
+            source,
+            unknown,
+            "remembered names of a kind this build does not know were skipped"
+        );
+    }
+    Ok(remembered)
 }
 
 /// Check a batch against the contract before anything is indexed.
@@ -886,6 +997,79 @@ pub(crate) fn safe_id(id: &str) -> String {
 mod tests {
     use super::*;
     use crate::plugin::bindings::BodyFormat;
+
+    /// A member named in another member's post is redacted whichever batch
+    /// the two came in: the run remembers every author it has seen.
+    #[test]
+    fn a_name_from_an_earlier_batch_is_redacted_in_a_later_one() {
+        let pipeline = crate::pipeline::test_pipeline();
+        let from = Provenance {
+            source: "forum".into(),
+            plugin: "forum".into(),
+            plugin_version: "0.1.0".into(),
+            run_id: "r-1".into(),
+        };
+        let post = |id: &str, author: &str, body: &str| Record {
+            author: Some(author.into()),
+            body: body.into(),
+            ..rec(id, &format!("http://127.0.0.1:8080/t/1#{id}"), None)
+        };
+        let mut names = RunNames {
+            remembered: Arc::new(RememberedNames::new(pipeline.deid().key.name_key())),
+            authors: HashSet::new(),
+            pending: Vec::new(),
+        };
+        let first = analyse_batch(
+            &pipeline,
+            vec![post("p1", "kettle_corn", "hello all, first post here")],
+            &from,
+            names.remembered.clone(),
+        );
+        let author = pipeline.deid().key.pseudonym("forum", "kettle_corn");
+        assert_eq!(first.docs[0].author.as_deref(), Some(author.as_str()));
+        // The handle and its two words, under the author's pseudonym.
+        assert_eq!(first.names.len(), 3);
+        assert!(first.names.iter().all(|(a, _)| *a == author));
+        names.add(first.names);
+        assert_eq!(names.pending.len(), 3);
+        assert!(names.pending.iter().all(|(a, _, _)| *a == author));
+
+        let later = || {
+            vec![post(
+                "p2",
+                "dana_w",
+                "agree with kettle_corn, the travel costs add up",
+            )]
+        };
+        let alone = analyse_batch(
+            &pipeline,
+            later(),
+            &from,
+            Arc::new(RememberedNames::new(pipeline.deid().key.name_key())),
+        );
+        assert!(
+            alone.docs[0].body.contains("kettle_corn"),
+            "{}",
+            alone.docs[0].body
+        );
+        let remembered = analyse_batch(&pipeline, later(), &from, names.remembered.clone());
+        assert!(
+            !remembered.docs[0].body.contains("kettle_corn"),
+            "{}",
+            remembered.docs[0].body
+        );
+        assert!(remembered.docs[0].body.contains("the travel costs add up"));
+
+        // An author already stored in this run is not queued again.
+        let again = analyse_batch(
+            &pipeline,
+            vec![post("p3", "kettle_corn", "me again")],
+            &from,
+            names.remembered.clone(),
+        );
+        names.add(again.names);
+        assert_eq!(names.pending.len(), 3);
+    }
 
     fn rec(id: &str, url: &str, published: Option<&str>) -> Record {
         Record {

@@ -19,6 +19,10 @@
 //! * Caches for the HTTP layer: [`StateStore::conditional`] /
 //!   [`StateStore::store_conditional`] for ETag and Last-Modified,
 //!   [`StateStore::robots`] / [`StateStore::store_robots`] for robots.txt.
+//! * Remembered names for de-identification, as keyed fingerprints, never
+//!   names: [`StateStore::remembered_names`] / [`StateStore::remember_names`],
+//!   dropped by [`StateStore::forget_author_names`] and
+//!   [`StateStore::forget_source`].
 //!
 //! ```
 //! use hearken_state::{PageProgress, RunFilter, RunStatus, StateStore};

@@ -215,6 +215,20 @@ pub(crate) fn audit_select(shape: AuditShape) -> String {
     sql
 }
 
+/// The names one source has remembered: `(fingerprint, kind)`.
+pub(crate) const SELECT_REMEMBERED_NAMES: &str =
+    "SELECT DISTINCT fingerprint, kind FROM remembered_names WHERE source = $1";
+/// Remembers one name fingerprint of one author (nothing if already there).
+pub(crate) const INSERT_REMEMBERED_NAME: &str = "INSERT INTO remembered_names \
+     (source, fingerprint, kind, author) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (source, fingerprint, kind, author) DO NOTHING";
+/// Forgets what one source remembered.
+pub(crate) const DELETE_REMEMBERED_OF_SOURCE: &str =
+    "DELETE FROM remembered_names WHERE source = $1";
+/// Forgets what one author's name left.
+pub(crate) const DELETE_REMEMBERED_OF_AUTHOR: &str =
+    "DELETE FROM remembered_names WHERE author = $1";
+
 /// Every fixed statement, named, for the portability tests.
 #[cfg(test)]
 pub(crate) const FIXED: &[(&str, &str)] = &[
@@ -246,6 +260,10 @@ pub(crate) const FIXED: &[(&str, &str)] = &[
     ("delete_validators", DELETE_VALIDATORS),
     ("select_robots", SELECT_ROBOTS),
     ("upsert_robots", UPSERT_ROBOTS),
+    ("select_remembered_names", SELECT_REMEMBERED_NAMES),
+    ("insert_remembered_name", INSERT_REMEMBERED_NAME),
+    ("delete_remembered_of_source", DELETE_REMEMBERED_OF_SOURCE),
+    ("delete_remembered_of_author", DELETE_REMEMBERED_OF_AUTHOR),
 ];
 
 #[cfg(test)]

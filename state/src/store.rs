@@ -606,7 +606,8 @@ impl StateStore {
     /// validator is dropped as well: they are keyed by a hash that cannot be
     /// listed by source, and a stale one would answer the re-read with `304 Not Modified` for
     /// pages whose content the host no longer has. (The cost: other
-    /// sources' next requests are unconditional once.)
+    /// sources' next requests are unconditional once.) So are the names the
+    /// source remembered.
     ///
     /// Refused with [`StateError::SourceBusy`] while the source has a run in
     /// progress. Returns how many runs were newly marked (0 if the source
@@ -626,6 +627,8 @@ impl StateStore {
                 .into());
             }
             tx.prepare_cached(sql::DELETE_CURSOR)?
+                .execute(params![source])?;
+            tx.prepare_cached(sql::DELETE_REMEMBERED_OF_SOURCE)?
                 .execute(params![source])?;
             tx.execute("DELETE FROM http_validators", [])?;
             Ok(tx
@@ -692,12 +695,77 @@ impl StateStore {
     /// Deletes audit entries recorded before `before_ms` (unix ms), for a
     /// retention policy. Returns how many were deleted.
     pub fn prune_audit(&self, before_ms: i64) -> Result<u64, StateError> {
-        let n = self.write("prune the audit log", |tx| {
-            Ok(tx
-                .prepare_cached(sql::PRUNE_AUDIT)?
-                .execute(params![before_ms])?)
+        self.delete_where("prune the audit log", sql::PRUNE_AUDIT, &before_ms)
+    }
+
+    /// Runs one `DELETE` statement with one parameter in a write transaction
+    /// of its own; returns how many rows went.
+    fn delete_where(
+        &self,
+        op: &'static str,
+        statement: &'static str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<u64, StateError> {
+        let n = self.write(op, |tx| {
+            Ok(tx.prepare_cached(statement)?.execute(params![value])?)
         })?;
         Ok(n as u64)
+    }
+
+    // ----- remembered names ----------------------------------------------
+
+    /// The name fingerprints `source` has remembered, as `(fingerprint,
+    /// kind)`, each once. They are keyed hashes (`hearken_deid::RememberedNames`):
+    /// the store never holds a name. A kind that does not fit a `u8` comes
+    /// back as `u8::MAX`, which no build uses.
+    pub fn remembered_names(&self, source: &str) -> Result<Vec<(u64, u8)>, StateError> {
+        self.read("read remembered names", |conn| {
+            let mut stmt = conn.prepare_cached(sql::SELECT_REMEMBERED_NAMES)?;
+            let rows = stmt.query_map(params![source], |row| {
+                let fingerprint: i64 = row.get(0)?;
+                let kind: i64 = row.get(1)?;
+                Ok((
+                    u64::from_le_bytes(fingerprint.to_le_bytes()),
+                    u8::try_from(kind).unwrap_or(u8::MAX),
+                ))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Remembers name fingerprints of `source`'s authors, each as `(author
+    /// pseudonym, fingerprint, kind)`, in one transaction; ones already
+    /// remembered are left as they are.
+    pub fn remember_names(
+        &self,
+        source: &str,
+        names: &[(String, u64, u8)],
+    ) -> Result<(), StateError> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.write("remember names", |tx| {
+            let mut stmt = tx.prepare_cached(sql::INSERT_REMEMBERED_NAME)?;
+            for (author, fingerprint, kind) in names {
+                stmt.execute(params![
+                    source,
+                    i64::from_le_bytes(fingerprint.to_le_bytes()),
+                    i64::from(*kind),
+                    author
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Forgets every fingerprint that came from `author`'s name (an author
+    /// pseudonym), in every source. Returns how many rows went.
+    pub fn forget_author_names(&self, author: &str) -> Result<u64, StateError> {
+        self.delete_where(
+            "forget an author's remembered names",
+            sql::DELETE_REMEMBERED_OF_AUTHOR,
+            &author,
+        )
     }
 
     // ----- HTTP validators and robots.txt --------------------------------

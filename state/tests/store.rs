@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use hearken_state::{
-    AuditEntry, AuditFilter, Clock, Decision, PageProgress, RunFilter, RunId, RunStatus,
-    SCHEMA_VERSION, StateError, StateStore, Validators,
+    AuditEntry, AuditFilter, Clock, Decision, MIGRATIONS, PageProgress, RunFilter, RunId,
+    RunStatus, SCHEMA_VERSION, StateError, StateStore, Validators,
 };
 
 /// 2025-03-04T10:15:00Z in unix ms.
@@ -100,8 +100,14 @@ fn fresh_file_is_migrated_and_reopen_is_a_no_op() {
             .unwrap()
     };
     let first = versions(&path);
-    assert_eq!(first, vec![(1, "0001_initial".to_owned(), T0)]);
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(
+        first,
+        vec![
+            (1, "0001_initial".to_owned(), T0),
+            (2, "0002_remembered_names".to_owned(), T0)
+        ]
+    );
+    assert_eq!(SCHEMA_VERSION, 2);
 
     clock.set(T0 + 60_000);
     let store = StateStore::open_with_clock(&path, clock.clock()).unwrap();
@@ -116,11 +122,12 @@ fn a_newer_schema_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.sqlite3");
     drop(StateStore::open(&path).unwrap());
+    let future = SCHEMA_VERSION + 1;
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute(
-            "INSERT INTO schema_version (version, name, applied_ms) VALUES (2, '0002_from_the_future', 0)",
-            [],
+            "INSERT INTO schema_version (version, name, applied_ms) VALUES ($1, 'from_the_future', 0)",
+            [future],
         )
         .unwrap();
     }
@@ -132,19 +139,22 @@ fn a_newer_schema_is_refused_and_left_alone() {
             supported,
         } => {
             assert_eq!(p, &path);
-            assert_eq!((*found, *supported), (2, 1));
+            assert_eq!((*found, *supported), (future, SCHEMA_VERSION));
         }
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
     let message = err.to_string();
     assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(message.contains("schema version 2"), "{message}");
-    // Still version 2: not downgraded, not repaired.
+    assert!(
+        message.contains(&format!("schema version {future}")),
+        "{message}"
+    );
+    // Still the future version: not downgraded, not repaired.
     let conn = rusqlite::Connection::open(&path).unwrap();
     let max: i64 = conn
         .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(max, 2);
+    assert_eq!(max, future);
 }
 
 #[test]
@@ -613,6 +623,80 @@ fn forgetting_a_source_clears_its_cursor_and_keeps_its_history() {
         "validators would answer the re-read with 304s"
     );
     assert_eq!(store.forget_source("forum").unwrap(), 0);
+}
+
+/// A store written by a build that knew only the first migration gets the
+/// second on open, and keeps everything it had.
+#[test]
+fn a_version_1_store_is_migrated_to_2_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL PRIMARY KEY, \
+             name TEXT NOT NULL, applied_ms BIGINT NOT NULL)",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute(
+            "INSERT INTO schema_version VALUES (1, '0001_initial', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO cursors (source, cursor_value, run_id, updated_ms) VALUES ('forum', 'p9', 'r-1', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = StateStore::open(&path).unwrap();
+    assert_eq!(store.cursor("forum").unwrap().as_deref(), Some("p9"));
+    assert!(store.remembered_names("forum").unwrap().is_empty());
+    store
+        .remember_names("forum", &[("p-000000000001".into(), 7, 0)])
+        .unwrap();
+    assert_eq!(store.remembered_names("forum").unwrap(), vec![(7, 0)]);
+}
+
+#[test]
+fn remembered_names_round_trip_and_are_forgotten_by_author_and_source() {
+    let store = StateStore::open_in_memory().unwrap();
+    // All 64 bits of a fingerprint survive the signed column.
+    let big = u64::MAX - 5;
+    store
+        .remember_names(
+            "forum",
+            &[
+                ("p-aaaaaaaaaaaa".into(), big, 0),
+                ("p-aaaaaaaaaaaa".into(), 11, 2),
+                // The same word from another author: listed once.
+                ("p-bbbbbbbbbbbb".into(), big, 0),
+            ],
+        )
+        .unwrap();
+    // Remembering again changes nothing.
+    store
+        .remember_names("forum", &[("p-aaaaaaaaaaaa".into(), 11, 2)])
+        .unwrap();
+    store
+        .remember_names("posts", &[("p-aaaaaaaaaaaa".into(), 12, 1)])
+        .unwrap();
+    let sorted = |mut v: Vec<(u64, u8)>| {
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(
+        sorted(store.remembered_names("forum").unwrap()),
+        vec![(11, 2), (big, 0)]
+    );
+    // Author a is forgotten everywhere; b's copy of the shared word stays.
+    assert_eq!(store.forget_author_names("p-aaaaaaaaaaaa").unwrap(), 3);
+    assert_eq!(store.remembered_names("forum").unwrap(), vec![(big, 0)]);
+    assert!(store.remembered_names("posts").unwrap().is_empty());
+    // Forgetting a source forgets its names.
+    store.forget_source("forum").unwrap();
+    assert!(store.remembered_names("forum").unwrap().is_empty());
 }
 
 // ----- the audit log ----------------------------------------------------------

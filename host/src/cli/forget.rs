@@ -6,7 +6,9 @@
 //! (`--source NAME`) on request. For a source it also forgets where the
 //! source was (its cursor, and the ledger marks its runs as forgotten), so
 //! nothing is skipped if the source is ever read again; the ledger's counts
-//! and the audit log stay, because they are history and hold no text.
+//! and the audit log stay, because they are history and hold no text. Both
+//! also drop the keyed fingerprints of names that de-identification
+//! remembers (the source's, or those the author's name left).
 //!
 //! Deleting is irreversible, so the command shows what it will delete and
 //! asks first. A script must say `--yes`: with stdin not a terminal there is
@@ -274,6 +276,14 @@ fn forget(
         cursor_deleted = state.cursor_record(source)?.is_some();
         runs_marked = state.forget_source(source)?;
     }
+    if let Target::Author(author) = target
+        && data.state().exists()
+    {
+        // The fingerprints her name left for de-identification
+        // (`hearken_deid::RememberedNames`) hold no text, but they are hers.
+        let rows = StateStore::open(&data.state())?.forget_author_names(author)?;
+        tracing::debug!(rows, "forgot the author's remembered names");
+    }
     let documents = writer.delete_where(target.by_field())?;
     writer.commit()?;
     if documents != ids.len() as u64 {
@@ -485,6 +495,27 @@ mod tests {
             (again.documents, again.cursor_deleted, again.runs_marked),
             (0, false, 0)
         );
+    }
+
+    #[test]
+    fn forgetting_an_author_forgets_the_names_she_left_to_remember() {
+        let (_tmp, data, index) = data_with(&[doc("forum:1", "forum", Some("p-aaaaaaaaaaaa"))]);
+        let state = StateStore::open(&data.state()).unwrap();
+        state
+            .remember_names(
+                "forum",
+                &[
+                    ("p-aaaaaaaaaaaa".into(), 1, 0),
+                    ("p-bbbbbbbbbbbb".into(), 2, 0),
+                ],
+            )
+            .unwrap();
+        drop(state);
+        let target = Target::Author("p-aaaaaaaaaaaa".into());
+        let ids = matching_ids(&index, &target).unwrap();
+        forget(&data, &index, &target, &ids).unwrap();
+        let state = StateStore::open(&data.state()).unwrap();
+        assert_eq!(state.remembered_names("forum").unwrap(), vec![(2, 0)]);
     }
 
     #[test]

@@ -93,7 +93,8 @@ impl Pipeline {
 
     /// Turn one raw record into an analysed, de-identified document.
     /// `known_names` are people's names known from the record's context
-    /// (every author in its batch).
+    /// (every author in its batch, and every author its source returned
+    /// before, as remembered fingerprints).
     pub fn process(
         &self,
         record: Record,
@@ -225,20 +226,27 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
+/// A pipeline with the default policy and codebook and a fixed key, for
+/// tests.
+#[cfg(test)]
+pub(crate) fn test_pipeline() -> Pipeline {
+    use hearken_analysis::codebook::Codebook;
+    use hearken_deid::{Deidentifier, Policy, PseudonymKey};
+    Pipeline::new(
+        DeidStage {
+            deid: Deidentifier::new(&Policy::default()).expect("the default policy builds"),
+            key: PseudonymKey::from_bytes([1; 32]),
+        },
+        Analyzer::new(Codebook::default_trial()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hearken_analysis::codebook::Codebook;
-    use hearken_deid::{Deidentifier, Policy, PseudonymKey};
 
     fn pipeline() -> Pipeline {
-        Pipeline::new(
-            DeidStage {
-                deid: Deidentifier::new(&Policy::default()).unwrap(),
-                key: PseudonymKey::from_bytes([1; 32]),
-            },
-            Analyzer::new(Codebook::default_trial()),
-        )
+        test_pipeline()
     }
 
     fn record(body: &str) -> Record {
