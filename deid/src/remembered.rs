@@ -12,8 +12,9 @@
 //! data directory's pseudonym key, over the same 64-bit word fingerprint the tokeniser computes for
 //! every token. That is exactly as strong as the author pseudonyms already stored: without the key
 //! nobody can test a guessed name against it, and deleting the key file severs these along with the
-//! pseudonyms. A remembered word is found by fingerprinting each token of a text with the key (a few
-//! nanoseconds a token); a remembered handle by fingerprinting each handle-shaped run of characters.
+//! pseudonyms. A remembered word is found by fingerprinting each token of a text with the key (one
+//! SipHash of eight bytes a token); a remembered handle by fingerprinting each handle-shaped run of
+//! characters.
 //!
 //! The first time a source is read, a post that names a member before that member's first post
 //! still keeps the name unless the word rules catch it; the next read of that post removes it, and
