@@ -57,7 +57,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use tokio::sync::{mpsc, watch};
 
-use hearken_deid::{KnownNames, NameFingerprint, NameKind, RememberedNames};
+use hearken_deid::{KnownNames, NameFingerprint, NameKey, NameKind, RememberedNames};
 use hearken_document::AnalysedDocument;
 use hearken_index::{Index, IndexWriter, UpsertOutcome};
 use hearken_state::{PageProgress, RunStatus, StateStore, Validators};
@@ -879,8 +879,9 @@ struct RunNames {
 
 impl RunNames {
     fn load(env: &IngestEnv, source: &str) -> Result<RunNames, IngestError> {
+        let key = env.pipeline.deid().key.name_key();
         Ok(RunNames {
-            remembered: Arc::new(load_remembered(env, source)?),
+            remembered: Arc::new(load_remembered(&env.state, key, source)?),
             authors: HashSet::new(),
             pending: Vec::new(),
         })
@@ -908,10 +909,14 @@ impl RunNames {
 /// The names a source has remembered, from the state store, under the
 /// data directory's key. A kind this build does not know (a newer build
 /// wrote it) is skipped.
-fn load_remembered(env: &IngestEnv, source: &str) -> Result<RememberedNames, IngestError> {
-    let mut remembered = RememberedNames::new(env.pipeline.deid().key.name_key());
+fn load_remembered(
+    state: &StateStore,
+    key: NameKey,
+    source: &str,
+) -> Result<RememberedNames, IngestError> {
+    let mut remembered = RememberedNames::new(key);
     let mut unknown = 0u64;
-    for (fingerprint, code) in env.state.remembered_names(source)? {
+    for (fingerprint, code) in state.remembered_names(source)? {
         match NameKind::from_code(code) {
             Some(kind) => {
                 remembered.insert(NameFingerprint { fingerprint, kind });
@@ -1069,6 +1074,23 @@ mod tests {
         );
         names.add(again.names);
         assert_eq!(names.pending.len(), 3);
+
+        // A later run loads what this one stored, and only for its source;
+        // a kind this build does not know is skipped.
+        let state = StateStore::open_in_memory().unwrap();
+        let mut stored = names.pending.clone();
+        stored.push((author.clone(), 99, 200));
+        state.remember_names("forum", &stored).unwrap();
+        let key = || pipeline.deid().key.name_key();
+        let next_run = load_remembered(&state, key(), "forum").unwrap();
+        assert_eq!(next_run.len(), 3);
+        let redacted = analyse_batch(&pipeline, later(), &from, Arc::new(next_run));
+        assert!(
+            !redacted.docs[0].body.contains("kettle_corn"),
+            "{}",
+            redacted.docs[0].body
+        );
+        assert!(load_remembered(&state, key(), "posts").unwrap().is_empty());
     }
 
     fn rec(id: &str, url: &str, published: Option<&str>) -> Record {
