@@ -13,6 +13,9 @@
 //! * [`Redacted`] — the de-identified text, counts per [`IdentifierKind`] for the audit, and the
 //!   removed byte spans (offsets only, for evaluation; never stored).
 //! * [`PseudonymKey`] — the secret behind author pseudonyms (keyed BLAKE3).
+//! * [`KnownNames`] — the names a caller knows, prepared once for many texts, and
+//!   [`RememberedNames`] — names seen before, kept only as keyed fingerprints (`remembered.rs`
+//!   explains why and how).
 //! * [`eval`] — precision and recall against labelled data.
 //!
 //! # How detection works, and why this way
@@ -322,7 +325,7 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// People's names a caller knows, prepared once for many texts: each name's words as token
-/// fingerprints (with whether the word needs a capital to count, see [`known_name_matches`]), its
+/// fingerprints (with whether the word needs a capital to count, see `known_name_matches`), its
 /// handles as one case-insensitive automaton, and optionally the names remembered from earlier
 /// texts as keyed fingerprints ([`RememberedNames`]).
 #[derive(Debug, Clone, Default)]

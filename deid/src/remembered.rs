@@ -171,7 +171,8 @@ pub fn fingerprints(name: &str, key: &NameKey) -> Vec<NameFingerprint> {
     out
 }
 
-/// The fingerprints a source has remembered, ready to match. See the [module docs](self).
+/// The fingerprints a source has remembered, ready to match. Why and how: the docs at the top of
+/// `deid/src/remembered.rs`.
 #[derive(Debug, Clone)]
 pub struct RememberedNames {
     key: NameKey,
