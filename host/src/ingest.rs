@@ -479,6 +479,7 @@ async fn index_pages(
         source: name,
         docs: 0,
         validators: Vec::new(),
+        names: Vec::new(),
     };
     let mut names = RunNames::load(env, name)?;
     let mut pending_cursor_dirty = false;
@@ -492,7 +493,7 @@ async fn index_pages(
         } = batch;
         let page_records = records.len() as u64;
         summary.records += page_records;
-        let progress = index_records(env, records, from, &mut names).await?;
+        let progress = index_records(env, records, from, &mut names, &mut pending.names).await?;
         pending.docs += (progress.new + progress.updated) as usize;
         // The call's pages are in the index writer now: their validators
         // may be stored with the commit that makes them durable.
@@ -510,9 +511,7 @@ async fn index_pages(
             || ((pending.docs > 0 || pending_cursor_dirty || !pending.validators.is_empty())
                 && last_commit.elapsed() >= env.commit_interval);
         if exhausted || due {
-            pending
-                .commit(env, summary, cursor.as_deref(), &mut names.pending)
-                .await?;
+            pending.commit(env, summary, cursor.as_deref()).await?;
             pending_cursor_dirty = false;
             last_commit = std::time::Instant::now();
         }
@@ -520,22 +519,23 @@ async fn index_pages(
     if pending.docs > 0
         || pending_cursor_dirty
         || !pending.validators.is_empty()
-        || !names.pending.is_empty()
+        || !pending.names.is_empty()
     {
-        pending
-            .commit(env, summary, cursor.as_deref(), &mut names.pending)
-            .await?;
+        pending.commit(env, summary, cursor.as_deref()).await?;
     }
     Ok(())
 }
 
 /// What a run has indexed but not yet committed: documents in the index
-/// writer, and the HTTP validators of the responses they came from.
+/// writer, the HTTP validators of the responses they came from, and the
+/// name fingerprints of their new authors (`(author pseudonym, fingerprint,
+/// kind code)`, see [`RunNames`]).
 struct Pending<'a> {
     run: &'a hearken_state::RunId,
     source: &'a str,
     docs: usize,
     validators: Vec<(String, Validators)>,
+    names: Vec<(String, u64, u8)>,
 }
 
 impl Pending<'_> {
@@ -547,14 +547,13 @@ impl Pending<'_> {
         env: &IngestEnv,
         summary: &RunSummary,
         cursor: Option<&str>,
-        names: &mut Vec<(String, u64, u8)>,
     ) -> Result<(), IngestError> {
         commit(env).await?;
         // The log of the requests behind this cursor is stored before it,
         // and so are the names of the authors of the documents it covers.
         env.gate.flush_audit();
-        env.state.remember_names(self.source, names)?;
-        names.clear();
+        env.state.remember_names(self.source, &self.names)?;
+        self.names.clear();
         env.state
             .commit_cursor_and_validators(self.run, self.source, cursor, &self.validators)?;
         env.progress.committed(summary, self.docs as u64);
@@ -705,6 +704,7 @@ async fn index_records(
     records: Vec<Record>,
     from: &Provenance,
     names: &mut RunNames,
+    new_names: &mut Vec<(String, u64, u8)>,
 ) -> Result<PageProgress, IngestError> {
     let pipeline = env.pipeline.clone();
     let from = from.clone();
@@ -715,7 +715,7 @@ async fn index_records(
     } = tokio::task::spawn_blocking(move || analyse_batch(&pipeline, records, &from, remembered))
         .await
         .map_err(|e| IngestError::Worker(e.to_string()))?;
-    names.add(batch_names);
+    names.add(batch_names, new_names);
     with_writer(env, move |writer| {
         let mut progress = PageProgress {
             records: docs.len() as u64,
@@ -864,8 +864,7 @@ pub fn analyse_batch(
     }
 }
 
-/// The names a run de-identifies with beyond each batch's own authors, and
-/// the ones it has yet to store.
+/// The names a run de-identifies with beyond each batch's own authors.
 #[derive(Debug)]
 struct RunNames {
     /// What the source remembered before the run, and every author of the
@@ -873,24 +872,31 @@ struct RunNames {
     remembered: Arc<RememberedNames>,
     /// Pseudonyms of the run's authors whose names are stored or pending.
     authors: HashSet<String>,
-    /// `(author pseudonym, fingerprint, kind code)` for the next commit.
-    pending: Vec<(String, u64, u8)>,
 }
 
 impl RunNames {
+    fn new(remembered: RememberedNames) -> RunNames {
+        RunNames {
+            remembered: Arc::new(remembered),
+            authors: HashSet::new(),
+        }
+    }
+
     fn load(env: &IngestEnv, source: &str) -> Result<RunNames, IngestError> {
         let key = env.pipeline.deid().key.name_key();
-        Ok(RunNames {
-            remembered: Arc::new(load_remembered(&env.state, key, source)?),
-            authors: HashSet::new(),
-            pending: Vec::new(),
-        })
+        Ok(RunNames::new(load_remembered(&env.state, key, source)?))
     }
 
     /// A batch's authors are known names for the batches after it, and for
-    /// later runs once committed. Each author of a run is stored once under
-    /// her pseudonym, so that `forget --author` finds what her name left.
-    fn add(&mut self, names: Vec<(String, NameFingerprint)>) {
+    /// later runs once committed: the fingerprints of authors new to the
+    /// run go into `to_store` (see [`Pending`]). Each author of a run is
+    /// stored once under her pseudonym, so that `forget --author` finds what
+    /// her name left.
+    fn add(
+        &mut self,
+        names: Vec<(String, NameFingerprint)>,
+        to_store: &mut Vec<(String, u64, u8)>,
+    ) {
         let mut new_authors: Vec<String> = Vec::new();
         for (author, fp) in names {
             if self.authors.contains(&author) {
@@ -900,7 +906,7 @@ impl RunNames {
             if new_authors.last() != Some(&author) {
                 new_authors.push(author.clone());
             }
-            self.pending.push((author, fp.fingerprint, fp.kind.code()));
+            to_store.push((author, fp.fingerprint, fp.kind.code()));
         }
         self.authors.extend(new_authors);
     }
@@ -1019,11 +1025,8 @@ mod tests {
             body: body.into(),
             ..rec(id, &format!("http://127.0.0.1:8080/t/1#{id}"), None)
         };
-        let mut names = RunNames {
-            remembered: Arc::new(RememberedNames::new(pipeline.deid().key.name_key())),
-            authors: HashSet::new(),
-            pending: Vec::new(),
-        };
+        let mut names = RunNames::new(RememberedNames::new(pipeline.deid().key.name_key()));
+        let mut queued = Vec::new();
         let first = analyse_batch(
             &pipeline,
             vec![post("p1", "kettle_corn", "hello all, first post here")],
@@ -1035,9 +1038,9 @@ mod tests {
         // The handle and its two words, under the author's pseudonym.
         assert_eq!(first.names.len(), 3);
         assert!(first.names.iter().all(|(a, _)| *a == author));
-        names.add(first.names);
-        assert_eq!(names.pending.len(), 3);
-        assert!(names.pending.iter().all(|(a, _, _)| *a == author));
+        names.add(first.names, &mut queued);
+        assert_eq!(queued.len(), 3);
+        assert!(queued.iter().all(|(a, _, _)| *a == author));
 
         let later = || {
             vec![post(
@@ -1072,13 +1075,13 @@ mod tests {
             &from,
             names.remembered.clone(),
         );
-        names.add(again.names);
-        assert_eq!(names.pending.len(), 3);
+        names.add(again.names, &mut queued);
+        assert_eq!(queued.len(), 3);
 
         // A later run loads what this one stored, and only for its source;
         // a kind this build does not know is skipped.
         let state = StateStore::open_in_memory().unwrap();
-        let mut stored = names.pending.clone();
+        let mut stored = queued.clone();
         stored.push((author.clone(), 99, 200));
         state.remember_names("forum", &stored).unwrap();
         let key = || pipeline.deid().key.name_key();
