@@ -353,8 +353,10 @@ async fn mastodon_hashtag_and_account_with_boosts_resolved() {
     );
     let first = h.run().await;
     // 7 tagged statuses and 4 account entries, one of which boosts a tagged
-    // status: 11 records, 10 documents.
-    assert_eq!(first["records"], 11, "{first:#}");
+    // status: 11 entries, 10 documents. The plugin reads several pages a
+    // call, and a call returns an item once (the host refuses a batch that
+    // names an id twice), so 10 records.
+    assert_eq!(first["records"], 10, "{first:#}");
     assert_eq!(first["new"], 10, "{first:#}");
     let requests = site.requests();
     let tag_pages: Vec<&String> = requests
@@ -424,8 +426,9 @@ async fn bluesky_search_and_author_feed_with_cursors() {
                "actors": ["spoonie-sam.bsky.social"], "limit": 3}),
     );
     let first = h.run().await;
-    // 7 search hits; 4 feed entries, one a repost of a search hit.
-    assert_eq!(first["records"], 11, "{first:#}");
+    // 7 search hits; 4 feed entries, one a repost of a search hit: 10
+    // records, the repost in the same call as the hit (see above).
+    assert_eq!(first["records"], 10, "{first:#}");
     assert_eq!(first["new"], 10, "{first:#}");
     let requests = site.requests();
     let search_pages: Vec<&String> = requests
@@ -503,8 +506,9 @@ async fn reddit_subreddit_and_a_thread_with_more_stubs() {
     );
     let first = h.run().await;
     // 5 link posts; the thread's post again and its 8 live comments (one
-    // of nine is deleted; its reply stays).
-    assert_eq!(first["records"], 14, "{first:#}\n{:#?}", site.requests());
+    // of nine is deleted; its reply stays): 14 entries, 13 records, the
+    // thread's post once in the call that reads both (see above).
+    assert_eq!(first["records"], 13, "{first:#}\n{:#?}", site.requests());
     assert_eq!(first["new"], 13, "{first:#}");
     let requests = site.requests();
     let listing: Vec<&String> = requests

@@ -13,7 +13,7 @@
 //! * **Per run** ([`HtmlRun`]): a work queue of list and thread pages, the
 //!   pages fetched so far and the URLs visited (a loop guard). Each step
 //!   takes one task and makes one request (a `fetch` takes several steps,
-//!   see `steps` in the crate root). New tasks go to the *front*, so
+//!   see `hearken_plugin_sdk::paging::steps`). New tasks go to the *front*, so
 //!   a board's threads are read before its next page and the queue stays
 //!   as short as one page's links. When the queue is empty the run is over
 //!   and the batch says `exhausted`.
@@ -255,7 +255,7 @@ pub struct Step {
 /// A step that fails, or ends the batch without ending the run (the page
 /// cap, a site in trouble), changes only `state.seq` and `state.run`: the
 /// thread marks and the quiet set change only once a page has been read.
-/// `steps` in the crate root relies on this to undo such a step cheaply.
+/// `hearken_plugin_sdk::paging::steps` relies on this to undo such a step cheaply.
 pub fn step<T: Transport>(
     start_url: &str,
     max_pages: u32,

@@ -19,10 +19,10 @@
 //!
 //! All state lives in the cursor ([`ForumCursor`]): the host creates a fresh
 //! instance for every call. One call reads 8 to 32 pages (more the larger
-//! its cursor, see [`Caps::for_cursor`]; one request each, and a Discourse
+//! its cursor, see [`caps_for_cursor`]; one request each, and a Discourse
 //! topic with posts missing from its first page makes one more per 50
 //! posts), stopping early once it holds [`RECORDS_PER_PAGE`] records for
-//! each page it may read or after [`TIME_PER_FETCH`], and returns their
+//! each page it may read or after two seconds, and returns their
 //! records; the host calls again until a batch says `exhausted`. The next
 //! scheduled run starts from the same cursor and reads
 //! only new threads and new posts, so a run against an unchanged site
@@ -35,10 +35,10 @@
 use hearken_plugin_sdk::cursor::{self, CursorState};
 use hearken_plugin_sdk::date::DateOptions;
 use hearken_plugin_sdk::http::{Client, HostTransport, Transport};
-use hearken_plugin_sdk::{Batch, PluginInfo, Record, Source, SourceError, config as sdk_config};
+use hearken_plugin_sdk::paging::{Caps, steps};
+use hearken_plugin_sdk::{Batch, PluginInfo, Source, SourceError, config as sdk_config};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
-use std::time::{Duration, Instant};
 use time::UtcOffset;
 
 pub mod config;
@@ -113,7 +113,7 @@ pub fn run<T: Transport>(
         ));
     }
     let client = Client::with_transport(transport);
-    let caps = Caps::for_cursor(cursor.map_or(0, str::len));
+    let caps = caps_for_cursor(cursor.map_or(0, str::len));
     let previous: Option<ForumCursor> = cursor::decode(cursor)?;
 
     let (records, exhausted, state) = match config.engine {
@@ -196,91 +196,27 @@ pub fn run<T: Transport>(
 /// holds thousands of thread marks and tens of thousands of quiet-thread
 /// hashes (up to about 1 MB of JSON): at a million posts, 8 pages a call
 /// spent more time on the cursor than on the pages. So a call reads more
-/// pages the larger its cursor is ([`Caps::for_cursor`]), and a small
+/// pages the larger its cursor is ([`caps_for_cursor`]), and a small
 /// board keeps small calls, whose batches reach the index sooner.
 pub const PAGES_PER_FETCH: RangeInclusive<u32> = 8..=32;
 /// A call stops adding pages once it holds this many records per page it
-/// may read (200 at 8 pages, 800 at 32)…
+/// may read (200 at 8 pages, 800 at 32), or after
+/// [`hearken_plugin_sdk::paging::TIME_PER_FETCH`].
 pub const RECORDS_PER_PAGE: usize = 25;
 /// Cursor bytes that earn a call 8 more pages.
 pub const CURSOR_BYTES_PER_8_PAGES: usize = 32 * 1024;
-/// …or has spent this long: a slow or rate-limited site keeps each call
-/// short, well inside the host's time budget for a call.
-pub const TIME_PER_FETCH: Duration = Duration::from_secs(2);
-
-/// How much one call may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caps {
-    /// Requests (pages).
-    pub pages: u32,
-    /// Records, after which no further page is started.
-    pub records: usize,
-}
-
-impl Caps {
-    /// The caps for a call whose cursor is `cursor_bytes` long: 8 pages,
-    /// and 8 more per [`CURSOR_BYTES_PER_8_PAGES`], up to 32.
-    pub fn for_cursor(cursor_bytes: usize) -> Caps {
-        let steps = u32::try_from(cursor_bytes / CURSOR_BYTES_PER_8_PAGES).unwrap_or(u32::MAX);
-        let pages = PAGES_PER_FETCH
-            .start()
-            .saturating_add(steps.saturating_mul(8))
-            .min(*PAGES_PER_FETCH.end());
-        Caps {
-            pages,
-            records: pages as usize * RECORDS_PER_PAGE,
-        }
+/// The caps for a call whose cursor is `cursor_bytes` long: 8 pages, and 8
+/// more per [`CURSOR_BYTES_PER_8_PAGES`], up to 32.
+pub fn caps_for_cursor(cursor_bytes: usize) -> Caps {
+    let steps = u32::try_from(cursor_bytes / CURSOR_BYTES_PER_8_PAGES).unwrap_or(u32::MAX);
+    let pages = PAGES_PER_FETCH
+        .start()
+        .saturating_add(steps.saturating_mul(8))
+        .min(*PAGES_PER_FETCH.end());
+    Caps {
+        pages,
+        records: pages as usize * RECORDS_PER_PAGE,
     }
-}
-
-/// Runs `step` (one page of the crawl) up to `caps.pages` times.
-///
-/// Only the first page of a call may end it abnormally. A later page that
-/// fails, or that stops the run short of its end (`finished` says whether
-/// the run really ended: a page cap or a failing site leave it open), is
-/// undone — `state` goes back to before it — and the call returns the pages
-/// before it, saying there is more. The next call then meets that page
-/// first, on its own, and reports it exactly as a one-page call would: an
-/// error, or the empty exhausted batch by which the host recognises a site
-/// in trouble and retries with backoff. So no page's records are lost to a
-/// later page's failure. (An undone page never got a 200 response whose
-/// validators the host could keep: the failures above are all before or
-/// instead of one.)
-///
-/// `undo` snapshots what a failing page may have changed and returns the
-/// closure that puts it back: the whole state for Discourse, only the
-/// run in progress for an HTML crawl (see [`crawl::step`]), whose thread
-/// marks and quiet set — a large part of a big board's state — a failing
-/// page never touches, so they are not copied for every page.
-pub(crate) fn steps<S>(
-    caps: Caps,
-    state: &mut S,
-    mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, bool), SourceError>,
-    finished: impl Fn(&S) -> bool,
-    undo: impl Fn(&S) -> Box<dyn FnOnce(&mut S)>,
-) -> Result<(Vec<Record>, bool), SourceError> {
-    let started = Instant::now();
-    let (mut records, mut exhausted) = step(state)?;
-    let mut pages = 1;
-    while !exhausted
-        && pages < caps.pages
-        && records.len() < caps.records
-        && started.elapsed() < TIME_PER_FETCH
-    {
-        let restore = undo(state);
-        match step(state) {
-            Ok((more, done)) if !done || finished(state) => {
-                records.extend(more);
-                exhausted = done;
-                pages += 1;
-            }
-            _ => {
-                restore(state);
-                break;
-            }
-        }
-    }
-    Ok((records, exhausted))
 }
 
 fn engine_changed() -> SourceError {
@@ -320,81 +256,9 @@ mod tests {
         assert_eq!(schema["type"], "object");
     }
 
-    /// A toy crawl for [`steps`]: the state counts pages read and whether
-    /// the run is open; `script[i]` is what reading page `i` does.
-    #[derive(Clone, Debug, PartialEq)]
-    struct Toy {
-        pages: usize,
-        open: bool,
-    }
-
-    #[derive(Clone, Copy)]
-    enum Page {
-        /// Two records, more to come.
-        More,
-        /// One record, and the run is over.
-        Last,
-        /// The site failed: nothing, "exhausted", the run stays open.
-        SiteFailing,
-        /// A hard error.
-        Denied,
-    }
-
-    fn toy_step(
-        script: &[Page],
-    ) -> impl FnMut(&mut Toy) -> Result<(Vec<Record>, bool), SourceError> + '_ {
-        move |toy: &mut Toy| {
-            let page = script[toy.pages];
-            toy.pages += 1;
-            let rec = |n: usize| {
-                Record::new(
-                    format!("p{}-{n}", toy.pages),
-                    "https://f.example/t",
-                    hearken_plugin_sdk::RecordKind::Post,
-                    "x",
-                )
-            };
-            match page {
-                Page::More => Ok((vec![rec(1), rec(2)], false)),
-                Page::Last => {
-                    toy.open = false;
-                    Ok((vec![rec(1)], true))
-                }
-                Page::SiteFailing => Ok((Vec::new(), true)),
-                Page::Denied => Err(SourceError::Http("denied".into())),
-            }
-        }
-    }
-
-    fn toy_call(toy: &mut Toy, script: &[Page]) -> Result<(Vec<Record>, bool), SourceError> {
-        steps(
-            Caps::for_cursor(0),
-            toy,
-            toy_step(script),
-            |t| !t.open,
-            |t| {
-                let before = t.clone();
-                Box::new(move |t| *t = before)
-            },
-        )
-    }
-
-    #[test]
-    fn a_call_reads_several_pages_up_to_the_cap() {
-        let script = [Page::More; 12];
-        let mut toy = Toy {
-            pages: 0,
-            open: true,
-        };
-        let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
-        assert_eq!(toy.pages, 8);
-        assert_eq!(records.len(), 2 * 8);
-        assert!(!exhausted);
-    }
-
     #[test]
     fn a_larger_cursor_buys_a_call_more_pages() {
-        let caps = |kib: usize| Caps::for_cursor(kib * 1024);
+        let caps = |kib: usize| caps_for_cursor(kib * 1024);
         assert_eq!(
             caps(0),
             Caps {
@@ -412,56 +276,7 @@ mod tests {
                 records: 800
             }
         );
-        assert_eq!(Caps::for_cursor(usize::MAX).pages, 32);
-    }
-
-    #[test]
-    fn a_call_ends_with_the_run() {
-        let script = [Page::More, Page::More, Page::Last, Page::More];
-        let mut toy = Toy {
-            pages: 0,
-            open: true,
-        };
-        let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
-        assert!(exhausted);
-        assert_eq!(records.len(), 5);
-        assert_eq!(
-            toy,
-            Toy {
-                pages: 3,
-                open: false
-            }
-        );
-    }
-
-    #[test]
-    fn a_later_page_that_fails_is_left_to_the_next_call() {
-        for failure in [Page::SiteFailing, Page::Denied] {
-            let script = [Page::More, Page::More, failure];
-            let mut toy = Toy {
-                pages: 0,
-                open: true,
-            };
-            // The pages before the failure arrive, with "more to come", and
-            // the failing page is undone.
-            let (records, exhausted) = toy_call(&mut toy, &script).unwrap();
-            assert_eq!(records.len(), 4);
-            assert!(!exhausted);
-            assert_eq!(
-                toy,
-                Toy {
-                    pages: 2,
-                    open: true
-                }
-            );
-            // The next call meets it first and reports it as a one-page call
-            // would: the host sees the empty exhausted batch, or the error.
-            match (failure, toy_call(&mut toy, &script)) {
-                (Page::SiteFailing, Ok((records, true))) => assert!(records.is_empty()),
-                (Page::Denied, Err(SourceError::Http(m))) => assert_eq!(m, "denied"),
-                _ => panic!("the failing page was not reported on its own"),
-            }
-        }
+        assert_eq!(caps_for_cursor(usize::MAX).pages, 32);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `fetch` for posts: one page of one stream per call, resumable from the
-//! cursor, never returning a record twice.
+//! `fetch` for posts: a few pages per call, through the streams in order,
+//! resumable from the cursor, never returning a record twice.
 //!
 //! # Runs, passes and pages
 //!
@@ -45,10 +45,12 @@
 //! on. Anything else fails the call with the URL and status (never the
 //! body).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use hearken_plugin_sdk::cursor::{self, CursorState};
 use hearken_plugin_sdk::http::{self, Client, HttpError, Transport};
+use hearken_plugin_sdk::paging::{self, Caps};
 use hearken_plugin_sdk::{Batch, Record, RecordKind, SourceError, date, html};
 use serde::{Deserialize, Serialize};
 
@@ -199,7 +201,18 @@ fn api_url(base: &str, segments: &[&str], params: &[(&str, &str)]) -> Result<Str
     http::with_query(url.as_str(), params).map_err(SourceError::from)
 }
 
-/// One page of records. See the module docs for the cursor and failures.
+/// Most pages one `fetch` reads: each call costs a fresh instance and a
+/// decode and encode of the cursor (a feed's stream keeps up to 5,000
+/// id hashes in it), which at one page of 50 items a call was paid for
+/// every 50 items.
+pub const PAGES_PER_FETCH: u32 = 8;
+/// A call starts no further page once it holds this many records.
+pub const RECORDS_PER_FETCH: usize = 400;
+
+/// The records of up to [`PAGES_PER_FETCH`] pages, through the streams in
+/// order. See the module docs for the cursor and failures, and
+/// [`hearken_plugin_sdk::paging`] for why only the first page of a call may
+/// end it abnormally.
 pub fn fetch<T: Transport>(
     client: &Client<T>,
     config: &Config,
@@ -211,44 +224,87 @@ pub fn fetch<T: Transport>(
     if streams.is_empty() {
         return Err(SourceError::Config("config: names nothing to read".into()));
     }
+    let last_end = Cell::new(End::More);
+    let caps = Caps {
+        pages: PAGES_PER_FETCH,
+        records: RECORDS_PER_FETCH,
+    };
+    let (records, exhausted) = paging::steps(
+        caps,
+        &mut state,
+        |state| {
+            let (records, end) = page_step(client, config, &streams, state)?;
+            last_end.set(end);
+            Ok((records, end != End::More))
+        },
+        |_| last_end.get() == End::RunOver,
+        // `page_step` leaves the state as it was when it fails or stops
+        // short, so there is nothing to put back.
+        |_| Box::new(|_| {}),
+    )?;
+    let cursor = cursor::encode(&state);
+    Ok(if exhausted {
+        Batch::done(records, Some(cursor))
+    } else {
+        Batch::more(records, cursor)
+    })
+}
+
+/// How a page leaves the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// More to read in this run.
+    More,
+    /// Every stream has been read: the run is over.
+    RunOver,
+    /// The site asked us to stop (429, 5xx): the run ends short, the state
+    /// unchanged, and the next run retries the same page.
+    Stopped,
+}
+
+/// Reads the next page of the run into `state`. A page that fails (`Err`)
+/// or stops the run short ([`End::Stopped`]) leaves `state` as it was, bar
+/// an empty entry for a stream it had not read yet and a Mastodon account
+/// id it may have looked up on the way: `fetch` relies on this to undo
+/// such a page without a copy of the state.
+fn page_step<T: Transport>(
+    client: &Client<T>,
+    config: &Config,
+    streams: &[Stream],
+    state: &mut State,
+) -> Result<(Vec<Record>, End), SourceError> {
     if state.current >= streams.len() {
         state.current = 0;
     }
     let stream = &streams[state.current];
     let key = stream.key();
     let mut st = state.streams.remove(&key).unwrap_or_default();
+    let in_pass = st.pass.is_some();
     let mut pass = st.pass.take().unwrap_or_default();
     let page = match read_page(client, config, stream, &mut st, &pass) {
         Ok(p) => p,
-        Err(PageError::Retry(why)) => {
-            hearken_plugin_sdk::warn!("{key}: {why}; stopping this run, the next one retries");
-            st.pass = Some(pass);
-            state.streams.insert(key, st);
-            return Ok(Batch::done(Vec::new(), Some(cursor::encode(&state))));
-        }
         Err(PageError::Gone(why)) => {
             hearken_plugin_sdk::warn!("{key}: {why}; skipping this stream");
             Page::default()
         }
-        Err(PageError::Fatal(e)) => return Err(e),
+        Err(failed) => {
+            st.pass = in_pass.then_some(pass);
+            state.streams.insert(key.clone(), st);
+            return match failed {
+                PageError::Fatal(e) => Err(e),
+                PageError::Retry(why) | PageError::Gone(why) => {
+                    hearken_plugin_sdk::warn!(
+                        "{key}: {why}; stopping this run, the next one retries"
+                    );
+                    Ok((Vec::new(), End::Stopped))
+                }
+            };
+        }
     };
-    let known: HashSet<&str> = st.known.iter().map(String::as_str).collect();
-    let mut seen: HashSet<String> = pass.seen.iter().cloned().collect();
     let mut reached_known = page.reached_known;
     let page_was_empty = page.records.is_empty();
-    let mut records = Vec::with_capacity(page.records.len());
-    let mut new_hashes = Vec::with_capacity(page.records.len());
-    for r in page.records {
-        let h = hash_id(&r.id);
-        if known.contains(h.as_str()) {
-            reached_known = true;
-            continue;
-        }
-        if seen.insert(h.clone()) {
-            new_hashes.push(h);
-            records.push(r);
-        }
-    }
+    let (records, new_hashes) =
+        new_records(page.records, &st.known, &pass.seen, &mut reached_known);
     remember_seen(&mut pass.seen, new_hashes);
     pass.pages += 1;
     if let Some(top) = page.top
@@ -262,7 +318,7 @@ pub fn fetch<T: Transport>(
         pass.more = page.more;
         st.pass = Some(pass);
         state.streams.insert(key, st);
-        return Ok(Batch::more(records, cursor::encode(&state)));
+        return Ok((records, End::More));
     }
     if go_on && page.walk_all {
         // Capped inside a thread's stubs: the next run carries on with them.
@@ -271,7 +327,7 @@ pub fn fetch<T: Transport>(
         pass.pages = 0;
         st.pass = Some(pass);
         state.streams.insert(key, st);
-        return Ok(next_stream(state, &streams, records));
+        return Ok((records, next_stream(state, streams)));
     }
     // The pass is complete.
     let mut known_now = std::mem::take(&mut pass.seen);
@@ -284,19 +340,49 @@ pub fn fetch<T: Transport>(
         st.newest = Some(top);
     }
     state.streams.insert(key, st);
-    Ok(next_stream(state, &streams, records))
+    Ok((records, next_stream(state, streams)))
 }
 
-/// Moves the run on to the next stream; after the last one, the run is done.
-fn next_stream(mut state: State, streams: &[Stream], records: Vec<Record>) -> Batch {
+/// The records of a page that neither an earlier pass (`known`) nor this
+/// one (`seen`, or earlier on the same page) returned, with their id
+/// hashes. Meeting a `known` one sets `reached_known`: everything older was
+/// read before.
+fn new_records(
+    page: Vec<Record>,
+    known: &[String],
+    seen: &[String],
+    reached_known: &mut bool,
+) -> (Vec<Record>, Vec<String>) {
+    let known: HashSet<&str> = known.iter().map(String::as_str).collect();
+    let seen: HashSet<&str> = seen.iter().map(String::as_str).collect();
+    let mut fresh: HashSet<String> = HashSet::with_capacity(page.len());
+    let mut records = Vec::with_capacity(page.len());
+    let mut hashes = Vec::with_capacity(page.len());
+    for r in page {
+        let h = hash_id(&r.id);
+        if known.contains(h.as_str()) {
+            *reached_known = true;
+            continue;
+        }
+        if !seen.contains(h.as_str()) && fresh.insert(h.clone()) {
+            hashes.push(h);
+            records.push(r);
+        }
+    }
+    (records, hashes)
+}
+
+/// Moves the run on to the next stream; after the last one, the run is
+/// over.
+fn next_stream(state: &mut State, streams: &[Stream]) -> End {
     state.current += 1;
     if state.current >= streams.len() {
         state.current = 0;
         let keys: HashSet<String> = streams.iter().map(Stream::key).collect();
         state.streams.retain(|k, _| keys.contains(k));
-        return Batch::done(records, Some(cursor::encode(&state)));
+        return End::RunOver;
     }
-    Batch::more(records, cursor::encode(&state))
+    End::More
 }
 
 fn read_page<T: Transport>(

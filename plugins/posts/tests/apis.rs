@@ -176,11 +176,9 @@ fn mastodon_account_boost_resolves_to_original() {
 
 const B: &str = "https://public.api.bsky.app/xrpc";
 
-#[test]
-fn bluesky_search_cursor_paging_and_resume() {
-    let mut site = MemorySite::new();
-    let q = format!("{B}/app.bsky.feed.searchPosts?q=clinical+trial&limit=2&sort=latest");
-    site.json(&q, fixture("bluesky/search-page1.json"));
+/// Serves the second and third page of the search `q` (the first page's
+/// URL) from the fixtures.
+fn serve_search_pages_2_and_3(site: &mut MemorySite, q: &str) {
     site.json(
         &format!("{q}&cursor=2"),
         fixture("bluesky/search-page2.json"),
@@ -189,6 +187,14 @@ fn bluesky_search_cursor_paging_and_resume() {
         &format!("{q}&cursor=3"),
         fixture("bluesky/search-page3.json"),
     );
+}
+
+#[test]
+fn bluesky_search_cursor_paging_and_resume() {
+    let mut site = MemorySite::new();
+    let q = format!("{B}/app.bsky.feed.searchPosts?q=clinical+trial&limit=2&sort=latest");
+    site.json(&q, fixture("bluesky/search-page1.json"));
+    serve_search_pages_2_and_3(&mut site, &q);
     let cfg = config(r#"{"kind": "bluesky", "queries": ["clinical trial"], "limit": 2}"#);
     let (first, cursor) = run(&site, &cfg, None);
     assert_eq!(first.len(), 3);
@@ -403,14 +409,7 @@ fn rate_limits_stop_the_run_without_losing_the_place() {
     let cfg = config(r#"{"kind": "bluesky", "queries": ["clinical trial"], "limit": 2}"#);
     let (first, cursor) = run(&site, &cfg, None);
     assert_eq!(first.len(), 2);
-    site.json(
-        &format!("{q}&cursor=2"),
-        fixture("bluesky/search-page2.json"),
-    );
-    site.json(
-        &format!("{q}&cursor=3"),
-        fixture("bluesky/search-page3.json"),
-    );
+    serve_search_pages_2_and_3(&mut site, &q);
     site.clear_requests();
     let (rest, _) = run(&site, &cfg, cursor);
     assert_eq!(rest.len(), 1, "the next run retries the page that failed");
@@ -432,4 +431,50 @@ fn a_missing_feed_is_skipped_and_others_go_on() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].id, "https://b.example/feed.json#b1");
     assert_eq!(records[0].url, "https://b.example/1");
+}
+
+/// A call reads several pages; a page that fails after the first is left to
+/// the next call, which reports it as a one-page call would, so the pages
+/// before it are neither lost nor returned twice.
+#[test]
+fn a_page_that_fails_after_the_first_of_a_call_is_reported_by_the_next_call() {
+    let q = format!("{B}/app.bsky.feed.searchPosts?q=clinical+trial&limit=2&sort=latest");
+    let cfg = config(r#"{"kind": "bluesky", "queries": ["clinical trial"], "limit": 2}"#);
+    for (status, fatal) in [(429, false), (503, false), (403, true)] {
+        let mut site = MemorySite::new();
+        site.json(&q, fixture("bluesky/search-page1.json"));
+        site.respond(
+            &format!("{q}&cursor=2"),
+            Response::new(format!("{q}&cursor=2"), status, "application/json", "{}"),
+        );
+        let client = Client::with_transport(&site);
+
+        let first = fetch(&client, &cfg, None).unwrap();
+        assert_eq!(first.records.len(), 2, "{status}: page 1 arrives");
+        assert!(!first.exhausted, "{status}: the call says there is more");
+        let cursor = first.cursor.clone();
+
+        let second = fetch(&client, &cfg, cursor.as_deref());
+        match second {
+            Ok(batch) if !fatal => {
+                assert!(batch.records.is_empty() && batch.exhausted, "{status}");
+                assert_eq!(batch.cursor, cursor, "{status}: the place is kept");
+            }
+            Err(e) if fatal => assert!(e.to_string().contains("403"), "{e}"),
+            other => panic!("{status}: the failing page was not reported alone: {other:?}"),
+        }
+
+        serve_search_pages_2_and_3(&mut site, &q);
+        let (rest, _) = run(&site, &cfg, cursor);
+        assert_eq!(
+            rest.len(),
+            1,
+            "{status}: the rest, once, and nothing of page 1"
+        );
+        assert!(
+            rest.iter()
+                .all(|r| !first.records.iter().any(|f| f.id == r.id)),
+            "{status}"
+        );
+    }
 }

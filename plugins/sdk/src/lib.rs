@@ -21,6 +21,8 @@
 //! * [`cursor`]: a typed, versioned cursor ⇄ the opaque string the host keeps.
 //! * [`date`]: every date format feeds and forums print, to RFC 3339.
 //! * [`html`]: HTML to plain text, optionally skipping quotes and signatures.
+//! * [`paging`]: several pages in one `fetch`, where only the first page may
+//!   fail the call.
 //! * [`config`]: serde decoding of the JSON config that names the bad field,
 //!   and the JSON Schema `describe` returns, derived from the same struct.
 //! * [`log!`], [`trace!`], [`debug!`], [`info!`], [`warn!`], [`error!`]:
@@ -125,6 +127,7 @@ pub mod host;
 pub mod html;
 pub mod http;
 mod log;
+pub mod paging;
 
 /// The bindings `wit-bindgen` generates for the `source` world.
 ///
