@@ -18,7 +18,7 @@
 //!   host's `http-get`.
 //!
 //! All state lives in the cursor ([`ForumCursor`]): the host creates a fresh
-//! instance for every call. One call reads 8 to 32 pages (more the larger
+//! instance for every call. One call reads 8 to 128 pages (more the larger
 //! its cursor, see [`caps_for_cursor`]; one request each, and a Discourse
 //! topic with posts missing from its first page makes one more per 50
 //! posts), stopping early once it holds [`RECORDS_PER_PAGE`] records for
@@ -194,19 +194,22 @@ pub fn run<T: Transport>(
 /// Fewest and most requests one `fetch` makes. Each call costs a fresh
 /// instance and a decode and encode of the cursor, which on a big board
 /// holds thousands of thread marks and tens of thousands of quiet-thread
-/// hashes (up to about 1 MB of JSON): at a million posts, 8 pages a call
-/// spent more time on the cursor than on the pages. So a call reads more
-/// pages the larger its cursor is ([`caps_for_cursor`]), and a small
-/// board keeps small calls, whose batches reach the index sooner.
-pub const PAGES_PER_FETCH: RangeInclusive<u32> = 8..=32;
+/// hashes (megabytes of JSON at a million posts): at a million posts, 8
+/// pages a call spent more time on the cursor than on the pages. So a call
+/// reads more pages the larger its cursor is ([`caps_for_cursor`]), which
+/// keeps the cursor's cost per page about the same as the board grows, and
+/// a small board keeps small calls, whose batches reach the index sooner.
+/// (Up to 32 pages, the cap until the 1M benchmark measured 128, a 1M
+/// forum made 1,890 calls with a cursor of up to about 2.8 MB each.)
+pub const PAGES_PER_FETCH: RangeInclusive<u32> = 8..=128;
 /// A call stops adding pages once it holds this many records per page it
-/// may read (200 at 8 pages, 800 at 32), or after
+/// may read (200 at 8 pages, 3,200 at 128), or after
 /// [`hearken_plugin_sdk::paging::TIME_PER_FETCH`].
 pub const RECORDS_PER_PAGE: usize = 25;
 /// Cursor bytes that earn a call 8 more pages.
 pub const CURSOR_BYTES_PER_8_PAGES: usize = 32 * 1024;
 /// The caps for a call whose cursor is `cursor_bytes` long: 8 pages, and 8
-/// more per [`CURSOR_BYTES_PER_8_PAGES`], up to 32.
+/// more per [`CURSOR_BYTES_PER_8_PAGES`], up to 128.
 pub fn caps_for_cursor(cursor_bytes: usize) -> Caps {
     let steps = u32::try_from(cursor_bytes / CURSOR_BYTES_PER_8_PAGES).unwrap_or(u32::MAX);
     let pages = PAGES_PER_FETCH
@@ -269,14 +272,16 @@ mod tests {
         assert_eq!(caps(31).pages, 8);
         assert_eq!(caps(32).pages, 16);
         assert_eq!(caps(70).pages, 24);
+        assert_eq!(caps(96).pages, 32);
         assert_eq!(
-            caps(96),
+            caps(480),
             Caps {
-                pages: 32,
-                records: 800
+                pages: 128,
+                records: 3200
             }
         );
-        assert_eq!(caps_for_cursor(usize::MAX).pages, 32);
+        assert_eq!(caps(1024).pages, 128);
+        assert_eq!(caps_for_cursor(usize::MAX).pages, 128);
     }
 
     #[test]
