@@ -46,7 +46,11 @@ use common::{hearken, hearken_cmd, json_ok, three_sample_sources, write_config};
 
 /// Documents in the generated corpus: about 55 % forum posts, 35 % feed
 /// items and 10 % transcript turns.
-const DOCS: usize = 2800;
+const DOCS: usize = 4500;
+/// The feed's `max_pages` here: every page of the generated feed (50 items
+/// a page) in one run, so that a run that is not killed reads the feed to
+/// its end and the last run finds nothing new.
+const FEED_MAX_PAGES: i64 = 100;
 /// Kills that must land on a running process.
 const KILLS: usize = 20;
 /// How often the test looks at the ledger while a process runs.
@@ -184,10 +188,13 @@ fn index_ids(data: &Path) -> Vec<String> {
 /// for that process's first commit and kills at once: without that wait
 /// it came during start-up, at the same index count as the kill before,
 /// and most standalone runs of this test saw only 9 of the 10 different
-/// counts it asks for. Each such kill moves the corpus on by a commit,
-/// hence 2,800 documents, not 2,000, so that the last kills still find
-/// work left (and not more: the feed then has about 980 items, within the
-/// 1,000 the posts plugin reads back in one run by default).
+/// counts it asks for. Each such kill moves the corpus on by a commit — a
+/// call's worth of records, up to 400 feed items since the posts plugin
+/// reads several pages a call — hence 4,500 documents, not 2,000, so that
+/// the last kills still find work left. The feed then has about 1,600
+/// items, more than the 1,000 the posts plugin reads back in one run by
+/// default, so the test raises the feed's `max_pages` (see
+/// [`FEED_MAX_PAGES`]).
 fn moment(k: usize, startup: Duration, total_docs: u64) -> Moment {
     let pick = |steps: &[u32]| f64::from(steps[k % steps.len()]) / 100.0;
     if k.is_multiple_of(4) {
@@ -208,7 +215,11 @@ async fn killed_twenty_times_nothing_is_lost_and_nothing_is_indexed_twice() {
     let truth = hearken_sample::read_truth(&site).unwrap();
     assert_eq!(truth.documents.len(), manifest.documents);
     let server = SiteServer::serve_dir(&site).await.unwrap();
-    let sources = three_sample_sources(&server, &site, &manifest, &truth);
+    let mut sources = three_sample_sources(&server, &site, &manifest, &truth);
+    sources["feed"]["config"]
+        .as_table_mut()
+        .unwrap()
+        .insert("max_pages".into(), FEED_MAX_PAGES.into());
     let cfg_path = write_config(tmp.path(), "data", sources);
     let mut with_ingest: toml::Table =
         toml::from_str(&std::fs::read_to_string(&cfg_path).unwrap()).unwrap();
