@@ -113,6 +113,32 @@ pub(crate) struct NameParts {
     pub words: Vec<(String, bool)>,
 }
 
+/// The part of a name that can be a person's: a handle's server is not. `@maria@mastodon.social`
+/// and `maria@example.org` give `maria`, and a Bluesky handle `margo-w.bsky.social` gives
+/// `margo-w`, so that "mastodon", "bsky" and "social" are not taken for name words and redacted
+/// wherever the source's later documents use them. (The whole handle is still a name.) Anything
+/// else is the whole name: a handle on a domain of its own (`jane.doe.name`) can be made of name
+/// words.
+fn personal_part(name: &str) -> &str {
+    let bare = name.trim_start_matches('@');
+    if let Some((user, host)) = bare.split_once('@')
+        && !user.is_empty()
+        && host.contains('.')
+        && !host.contains(char::is_whitespace)
+    {
+        return user;
+    }
+    const HOSTED: &[&str] = &[".bsky.social"];
+    HOSTED
+        .iter()
+        .find_map(|suffix| {
+            let cut = bare.len().checked_sub(suffix.len())?;
+            (cut > 0 && bare.is_char_boundary(cut) && bare[cut..].eq_ignore_ascii_case(suffix))
+                .then(|| &bare[..cut])
+        })
+        .unwrap_or(name)
+}
+
 pub(crate) fn name_parts(name: &str) -> NameParts {
     let g = gazetteer::get();
     let name = name.trim();
@@ -129,7 +155,9 @@ pub(crate) fn name_parts(name: &str) -> NameParts {
             parts.handle = Some(h);
         }
     }
-    for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}') {
+    for part in
+        personal_part(name).split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+    {
         let part = part.trim_matches(['\'', '\u{2019}']);
         if part.chars().count() < 2 || !part.chars().any(char::is_alphabetic) {
             continue;

@@ -546,3 +546,52 @@ fn a_journey_is_not_an_address() {
         &["90 min drive", "30 mile drive"],
     );
 }
+
+/// A handle's server is not part of anybody's name: its labels are not taken for name words, in the
+/// batch's known names or in what a source remembers, while the person's part and the whole handle
+/// still are.
+#[test]
+fn a_handles_server_is_not_a_name() {
+    let key = PseudonymKey::from_bytes([3; 32]).name_key();
+    let text = "Saw this on Mastodon, shared it to my bsky too. Social workers at the site were \
+                kind, and Maria and Margo both replied, as did @maria@mastodon.social and \
+                margo-w.bsky.social, and then Jane and Doe.";
+    let authors = [
+        "@maria@mastodon.social",
+        "margo-w.bsky.social",
+        "jane.doe.name",
+    ];
+    let named = deid().redact(text, &authors);
+    for kept in ["on Mastodon", "my bsky", "Social workers"] {
+        assert!(named.text.contains(kept), "{kept} lost in {}", named.text);
+    }
+    for gone in [
+        "Maria ",
+        "Margo ",
+        "@maria@mastodon.social",
+        "margo-w.bsky.social",
+        "Jane",
+        "Doe",
+    ] {
+        assert!(
+            !named.text.contains(gone),
+            "{gone} survived in {}",
+            named.text
+        );
+    }
+    // Remembered, the same: the handle and the person's words only.
+    let mut remembered = RememberedNames::new(key.clone());
+    for name in authors {
+        for fp in fingerprints(name, &key) {
+            remembered.insert(fp);
+        }
+    }
+    // maria and the handle; margo (w is too short) and the handle.
+    assert_eq!(fingerprints("@maria@mastodon.social", &key).len(), 2);
+    assert_eq!(fingerprints("margo-w.bsky.social", &key).len(), 2);
+    let out = deid().redact_known(
+        text,
+        &KnownNames::new(&[]).with_remembered(Arc::new(remembered)),
+    );
+    assert_eq!(out.text, named.text);
+}
