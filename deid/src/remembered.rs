@@ -128,15 +128,12 @@ fn personal_part(name: &str) -> &str {
     {
         return user;
     }
-    const HOSTED: &[&str] = &[".bsky.social"];
-    HOSTED
-        .iter()
-        .find_map(|suffix| {
-            let cut = bare.len().checked_sub(suffix.len())?;
-            (cut > 0 && bare.is_char_boundary(cut) && bare[cut..].eq_ignore_ascii_case(suffix))
-                .then(|| &bare[..cut])
-        })
-        .unwrap_or(name)
+    const BLUESKY_HOSTED: &str = ".bsky.social";
+    let cut = bare.len().saturating_sub(BLUESKY_HOSTED.len());
+    if cut > 0 && bare.is_char_boundary(cut) && bare[cut..].eq_ignore_ascii_case(BLUESKY_HOSTED) {
+        return &bare[..cut];
+    }
+    name
 }
 
 pub(crate) fn name_parts(name: &str) -> NameParts {

@@ -45,12 +45,11 @@
 //! on. Anything else fails the call with the URL and status (never the
 //! body).
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use hearken_plugin_sdk::cursor::{self, CursorState};
 use hearken_plugin_sdk::http::{self, Client, HttpError, Transport};
-use hearken_plugin_sdk::paging::{self, Caps};
+use hearken_plugin_sdk::paging::{self, Caps, PageEnd};
 use hearken_plugin_sdk::{Batch, Record, RecordKind, SourceError, date, html};
 use serde::{Deserialize, Serialize};
 
@@ -224,7 +223,6 @@ pub fn fetch<T: Transport>(
     if streams.is_empty() {
         return Err(SourceError::Config("config: names nothing to read".into()));
     }
-    let last_end = Cell::new(End::More);
     let caps = Caps {
         pages: PAGES_PER_FETCH,
         records: RECORDS_PER_FETCH,
@@ -232,38 +230,22 @@ pub fn fetch<T: Transport>(
     let (records, exhausted) = paging::steps(
         caps,
         &mut state,
-        |state| {
-            let (records, end) = page_step(client, config, &streams, state)?;
-            last_end.set(end);
-            Ok((records, end != End::More))
-        },
-        |_| last_end.get() == End::RunOver,
+        |state| page_step(client, config, &streams, state),
         // `page_step` leaves the state as it was when it fails or stops
         // short, so there is nothing to put back.
         |_| Box::new(|_| {}),
     )?;
-    let cursor = cursor::encode(&state);
-    Ok(if exhausted {
-        Batch::done(records, Some(cursor))
-    } else {
-        Batch::more(records, cursor)
+    Ok(Batch {
+        records,
+        cursor: Some(cursor::encode(&state)),
+        exhausted,
     })
 }
 
-/// How a page leaves the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    /// More to read in this run.
-    More,
-    /// Every stream has been read: the run is over.
-    RunOver,
-    /// The site asked us to stop (429, 5xx): the run ends short, the state
-    /// unchanged, and the next run retries the same page.
-    Stopped,
-}
-
-/// Reads the next page of the run into `state`. A page that fails (`Err`)
-/// or stops the run short ([`End::Stopped`]) leaves `state` as it was, bar
+/// Reads the next page of the run into `state`: every stream read ends the
+/// run ([`PageEnd::RunOver`]), and a 429 or 5xx stops it short
+/// ([`PageEnd::Stopped`]) for the next run to retry the same page. A page
+/// that fails (`Err`) or stops the run short leaves `state` as it was, bar
 /// an empty entry for a stream it had not read yet and a Mastodon account
 /// id it may have looked up on the way: `fetch` relies on this to undo
 /// such a page without a copy of the state.
@@ -272,7 +254,7 @@ fn page_step<T: Transport>(
     config: &Config,
     streams: &[Stream],
     state: &mut State,
-) -> Result<(Vec<Record>, End), SourceError> {
+) -> Result<(Vec<Record>, PageEnd), SourceError> {
     if state.current >= streams.len() {
         state.current = 0;
     }
@@ -296,7 +278,7 @@ fn page_step<T: Transport>(
                     hearken_plugin_sdk::warn!(
                         "{key}: {why}; stopping this run, the next one retries"
                     );
-                    Ok((Vec::new(), End::Stopped))
+                    Ok((Vec::new(), PageEnd::Stopped))
                 }
             };
         }
@@ -318,7 +300,7 @@ fn page_step<T: Transport>(
         pass.more = page.more;
         st.pass = Some(pass);
         state.streams.insert(key, st);
-        return Ok((records, End::More));
+        return Ok((records, PageEnd::More));
     }
     if go_on && page.walk_all {
         // Capped inside a thread's stubs: the next run carries on with them.
@@ -374,15 +356,15 @@ fn new_records(
 
 /// Moves the run on to the next stream; after the last one, the run is
 /// over.
-fn next_stream(state: &mut State, streams: &[Stream]) -> End {
+fn next_stream(state: &mut State, streams: &[Stream]) -> PageEnd {
     state.current += 1;
     if state.current >= streams.len() {
         state.current = 0;
         let keys: HashSet<String> = streams.iter().map(Stream::key).collect();
         state.streams.retain(|k, _| keys.contains(k));
-        return End::RunOver;
+        return PageEnd::RunOver;
     }
-    End::More
+    PageEnd::More
 }
 
 fn read_page<T: Transport>(

@@ -23,8 +23,8 @@
 //! whatever the number of pages a call reads.
 //!
 //! [`steps`] implements that rule over any plugin state; the plugin gives
-//! it one page's step, a test for "the run really ended", and a way to
-//! snapshot what a failing step may change.
+//! it one page's step, which says how the page leaves the call
+//! ([`PageEnd`]), and a way to snapshot what a failing step may change.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -45,16 +45,26 @@ pub struct Caps {
     pub records: usize,
 }
 
+/// How a page leaves the call: what a step tells [`steps`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEnd {
+    /// There is more to read in this run: the call may go on.
+    More,
+    /// The run is over: the call ends with the batch exhausted.
+    RunOver,
+    /// The run stops short of its end (a page cap, a site in trouble): the
+    /// call ends with the batch exhausted, and the next run carries on.
+    Stopped,
+}
+
 /// Runs `step` (one page) up to `caps.pages` times, while the call holds
 /// fewer than `caps.records` records and has run less than
 /// [`TIME_PER_FETCH`]. Returns the records and whether the run is over
 /// (`exhausted`).
 ///
-/// `step` returns a page's records and whether the call must end after it
-/// (`done`); `finished` says whether such an end is the end of the run
-/// rather than a stop short of it (a page cap, a site in trouble). A later
-/// page that fails, or is `done` without `finished`, is undone and the
-/// call returns the pages before it (see the module docs).
+/// `step` returns a page's records and how the page leaves the call. A
+/// later page that fails, or stops the run short ([`PageEnd::Stopped`]), is
+/// undone and the call returns the pages before it (see the module docs).
 ///
 /// A record of a later page whose id the call already holds replaces the
 /// earlier copy, in its place: the host refuses a batch that names an id
@@ -66,12 +76,12 @@ pub struct Caps {
 pub fn steps<S>(
     caps: Caps,
     state: &mut S,
-    mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, bool), SourceError>,
-    finished: impl Fn(&S) -> bool,
+    mut step: impl FnMut(&mut S) -> Result<(Vec<Record>, PageEnd), SourceError>,
     undo: impl Fn(&S) -> Box<dyn FnOnce(&mut S)>,
 ) -> Result<(Vec<Record>, bool), SourceError> {
     let started = Instant::now();
-    let (mut records, mut exhausted) = step(state)?;
+    let (mut records, end) = step(state)?;
+    let mut exhausted = end != PageEnd::More;
     let mut ids: Option<HashMap<String, usize>> = None;
     let mut pages = 1;
     while !exhausted
@@ -81,7 +91,7 @@ pub fn steps<S>(
     {
         let restore = undo(state);
         match step(state) {
-            Ok((more, done)) if !done || finished(state) => {
+            Ok((more, end)) if end != PageEnd::Stopped => {
                 let ids = ids.get_or_insert_with(|| {
                     records
                         .iter()
@@ -90,7 +100,7 @@ pub fn steps<S>(
                         .collect()
                 });
                 add_without_repeats(&mut records, ids, more);
-                exhausted = done;
+                exhausted = end == PageEnd::RunOver;
                 pages += 1;
             }
             _ => {
@@ -155,7 +165,7 @@ mod tests {
 
     fn toy_step(
         script: &[Page],
-    ) -> impl FnMut(&mut Toy) -> Result<(Vec<Record>, bool), SourceError> + '_ {
+    ) -> impl FnMut(&mut Toy) -> Result<(Vec<Record>, PageEnd), SourceError> + '_ {
         move |toy: &mut Toy| {
             let page = script[toy.pages];
             toy.pages += 1;
@@ -168,12 +178,12 @@ mod tests {
                 )
             };
             match page {
-                Page::More => Ok((vec![rec(1), rec(2)], false)),
+                Page::More => Ok((vec![rec(1), rec(2)], PageEnd::More)),
                 Page::Last => {
                     toy.open = false;
-                    Ok((vec![rec(1)], true))
+                    Ok((vec![rec(1)], PageEnd::RunOver))
                 }
-                Page::SiteFailing => Ok((Vec::new(), true)),
+                Page::SiteFailing => Ok((Vec::new(), PageEnd::Stopped)),
                 Page::Denied => Err(SourceError::Http("denied".into())),
             }
         }
@@ -184,16 +194,10 @@ mod tests {
         toy: &mut Toy,
         script: &[Page],
     ) -> Result<(Vec<Record>, bool), SourceError> {
-        steps(
-            caps,
-            toy,
-            toy_step(script),
-            |t| !t.open,
-            |t| {
-                let before = t.clone();
-                Box::new(move |t| *t = before)
-            },
-        )
+        steps(caps, toy, toy_step(script), |t| {
+            let before = t.clone();
+            Box::new(move |t| *t = before)
+        })
     }
 
     fn open() -> Toy {
@@ -292,9 +296,13 @@ mod tests {
                         Record::new(*id, "https://f.example/", crate::RecordKind::Post, *body)
                     })
                     .collect();
-                Ok((records, *read == pages.len()))
+                let end = if *read == pages.len() {
+                    PageEnd::RunOver
+                } else {
+                    PageEnd::More
+                };
+                Ok((records, end))
             },
-            |read| *read == pages.len(),
             |_| Box::new(|_| {}),
         )
         .unwrap();
